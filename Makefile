@@ -1,0 +1,49 @@
+# JSRun: two commands do all the set-up on a fresh machine (Debian 12, as root):
+#   make run    installs what is missing (V8 included), builds, runs `jsrun` on the demo script
+#   make test   installs what is missing, builds, runs every test
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+SWIFT ?= swift
+SWIFT_FORMAT ?= swift-format
+SOURCES := Package.swift Modules Tests Examples Benchmarks/Package.swift Benchmarks/Benchmarks Benchmarks/Sources
+# Root is needed to install; a non-root user with V8 already installed skips the step.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help deps run test build release format lint clean bench bench-compare
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+deps: ## Install what is missing: libnode's V8 10.2 (scripts/install-v8.sh)
+	@pkg-config --exists jsrun-v8 2>/dev/null && [ -e /usr/local/lib/libnode.so.108 ] \
+		|| $(SUDO) bash scripts/install-v8.sh
+
+run: deps ## Install, build, and run jsrun on Examples/scripts/demo.js
+	$(SWIFT) build --product jsrun
+	$$($(SWIFT) build --show-bin-path)/jsrun Examples/scripts/demo.js
+
+test: deps ## Install, build everything (examples too), and run every test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+build: deps ## Build everything in debug mode
+	$(SWIFT) build
+
+release: deps ## Build everything in release mode
+	$(SWIFT) build -c release
+
+format: ## Format all Swift sources in place
+	$(SWIFT_FORMAT) format --in-place --parallel --recursive $(SOURCES)
+
+lint: ## Check formatting (strict: any finding fails)
+	$(SWIFT_FORMAT) lint --strict --parallel --recursive $(SOURCES)
+
+bench: deps ## Run the benchmarks (Benchmarks/, package-benchmark)
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark
+
+bench-compare: deps ## Print JSRun's figures beside the reference jsrun 0.3.0 and mini-racer
+	bash Benchmarks/compare.sh
+
+clean: ## Remove build products
+	rm -rf .build Benchmarks/.build

@@ -1,0 +1,71 @@
+/// `JSValue` works with any `Encoder` and `Decoder`, so a JavaScript value can be stored as JSON
+/// or held in a `Codable` type. With ``JSValueEncoder`` and ``JSValueDecoder`` it passes through
+/// unchanged; other coders see it as the matching JSON-like value.
+extension JSValue: Codable {
+    /// Encodes the value; `undefined` encodes as nil, the closest a general coder has.
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .undefined, .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .bool(let bool):
+            var container = encoder.singleValueContainer()
+            try container.encode(bool)
+        case .number(let number):
+            var container = encoder.singleValueContainer()
+            try container.encode(number)
+        case .string(let string):
+            var container = encoder.singleValueContainer()
+            try container.encode(string)
+        case .array(let elements):
+            var container = encoder.unkeyedContainer()
+            for element in elements { try container.encode(element) }
+        case .object(let object):
+            try object.encode(to: encoder)
+        }
+    }
+
+    /// Decodes whatever the decoder holds: nil as `null`, then a boolean, a number, a string,
+    /// an array or an object, the first that fits.
+    public init(from decoder: any Decoder) throws {
+        if let container = try? decoder.singleValueContainer() {
+            if container.decodeNil() {
+                self = .null
+                return
+            }
+            if let bool = try? container.decode(Bool.self) {
+                self = .bool(bool)
+                return
+            }
+            if let number = try? container.decode(Double.self) {
+                self = .number(number)
+                return
+            }
+            if let string = try? container.decode(String.self) {
+                self = .string(string)
+                return
+            }
+        }
+        if var container = try? decoder.unkeyedContainer() {
+            var elements: [JSValue] = []
+            while !container.isAtEnd { elements.append(try container.decode(JSValue.self)) }
+            self = .array(elements)
+            return
+        }
+        self = .object(try JSObject(from: decoder))
+    }
+}
+
+extension JSObject: Codable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicKey.self)
+        for (key, value) in self { try container.encode(value, forKey: DynamicKey(key)) }
+    }
+
+    /// Decodes an object's properties, in the order the decoder lists its keys.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicKey.self)
+        self.init()
+        for key in container.allKeys { self[key.stringValue] = try container.decode(JSValue.self, forKey: key) }
+    }
+}

@@ -1,0 +1,64 @@
+/// Access paths into a value, written the way JavaScript would reach them: `$`, `$.users[3].name`,
+/// `$["first name"]`. Error messages of the reader, the decoder and the encoder all use them.
+enum ValuePath {
+    /// One step into a value.
+    enum Component {
+        case key(String)
+        case index(Int)
+    }
+
+    static func describe(_ components: some Sequence<Component>) -> String {
+        var text = "$"
+        for component in components {
+            switch component {
+            case .index(let index): text += "[\(index)]"
+            case .key(let key): text += isIdentifier(key) ? ".\(key)" : "[\(doubleQuoted(key))]"
+            }
+        }
+        return text
+    }
+
+    /// The path of a `Codable` coding path: keys of unkeyed containers become indices.
+    static func describe(_ codingPath: [any CodingKey]) -> String {
+        describe(
+            codingPath.map { key -> Component in
+                if let index = key as? IndexKey { .index(index.index) } else { .key(key.stringValue) }
+            })
+    }
+
+    /// `true` when `key` can follow a dot in JavaScript (`a.key`) rather than need brackets.
+    static func isIdentifier(_ key: String) -> Bool {
+        guard let first = key.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return key.unicodeScalars.allSatisfy {
+            $0 == "_" || $0 == "$" || $0.properties.isAlphabetic || ("0"..."9").contains($0)
+        }
+    }
+
+    private static func doubleQuoted(_ key: String) -> String {
+        var text = "\""
+        for character in key {
+            if character == "\"" || character == "\\" { text.append("\\") }
+            text.append(character)
+        }
+        return text + "\""
+    }
+}
+
+/// The key of an element of an array, in a coding path.
+struct IndexKey: CodingKey {
+    let index: Int
+    init(_ index: Int) { self.index = index }
+    init?(intValue: Int) { self.index = intValue }
+    init?(stringValue: String) { nil }
+    var intValue: Int? { index }
+    var stringValue: String { "Index \(index)" }
+}
+
+/// A key made at run time: the properties of an object whose keys are not known in advance.
+struct DynamicKey: CodingKey {
+    let stringValue: String
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { stringValue = String(intValue) }
+    var intValue: Int? { nil }
+}

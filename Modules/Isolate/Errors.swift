@@ -1,0 +1,107 @@
+import Convert
+
+/// An exception thrown by JavaScript and not caught there.
+///
+/// ```swift
+/// do {
+///     try runtime.eval("null.x")
+/// } catch let error as JavaScriptError {
+///     error.name      // "TypeError"
+///     error.message   // "Cannot read properties of null (reading 'x')"
+///     error.frames    // [StackFrame(file: "<eval>", line: 1, column: 6)]
+/// }
+/// ```
+///
+/// When JavaScript throws something that is not an `Error` object (`throw "oops"`,
+/// `throw {code: 5}`), ``name`` and ``stack`` are `nil`, ``message`` is `"Uncaught "` followed by
+/// the value as a string, and ``thrownValue`` holds the value itself.
+public struct JavaScriptError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The error's `name` (`"TypeError"`, `"SyntaxError"`, a subclass's name), or `nil` when
+    /// the thrown value is not an `Error` object.
+    public var name: String?
+    /// The error's `message`; for a thrown non-Error value, `"Uncaught <value>"`.
+    public var message: String
+    /// The error's `stack` as JavaScript formats it, when there is one.
+    public var stack: String?
+    /// Where the error was created, innermost call first. A syntax error has one frame: where
+    /// the parser stopped.
+    public var frames: [StackFrame]
+    /// The thrown value, when it is not an `Error` object and can be converted.
+    public var thrownValue: JSValue?
+
+    public init(
+        name: String?, message: String, stack: String? = nil, frames: [StackFrame] = [],
+        thrownValue: JSValue? = nil
+    ) {
+        self.name = name
+        self.message = message
+        self.stack = stack
+        self.frames = frames
+        self.thrownValue = thrownValue
+    }
+
+    /// `"TypeError: boom"`, followed by the stack's frames or, when it has none, the place
+    /// where it was thrown (`"SyntaxError: Unexpected token '}' (at <eval>:1:9)"`).
+    public var description: String {
+        let headline = message.isEmpty ? (name ?? "Error") : "\(name ?? "Error"): \(message)"
+        if let stack, stack.contains("\n    at ") {
+            return headline + stack.drop(while: { $0 != "\n" })
+        }
+        if let frame = frames.first {
+            return "\(headline) (at \(frame.location))"
+        }
+        return headline
+    }
+}
+
+/// One frame of a JavaScript stack trace.
+public struct StackFrame: Sendable, Equatable, CustomStringConvertible {
+    /// The function's name; `nil` for top-level code and anonymous functions.
+    public var function: String?
+    /// The script's name (`"<eval>"`, a file name, a module URL).
+    public var file: String?
+    /// The line, counting from 1.
+    public var line: Int
+    /// The column, counting from 1.
+    public var column: Int
+
+    public init(function: String? = nil, file: String?, line: Int, column: Int) {
+        self.function = function
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    /// `file:line:column`.
+    public var location: String { "\(file ?? "<anonymous>"):\(line):\(column)" }
+
+    /// `function (file:line:column)`, or the location alone, as V8 prints a frame.
+    public var description: String {
+        function.map { "\($0) (\(location))" } ?? location
+    }
+}
+
+/// Everything that can go wrong with a runtime other than JavaScript throwing.
+public enum RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The runtime was closed: by ``Runtime/close()`` before or during this call.
+    case closed
+    /// The JavaScript was stopped by termination.
+    case terminated
+    /// A JavaScript value could not become a Swift value, or the other way round.
+    case conversion(String)
+    /// The runtime could not be created.
+    case creationFailed(String)
+
+    public var description: String {
+        switch self {
+        case .closed:
+            "the runtime is closed: create a new Runtime to run more JavaScript"
+        case .terminated:
+            "the JavaScript was terminated before it finished"
+        case .conversion(let message):
+            "cannot convert the value: \(message)"
+        case .creationFailed(let reason):
+            "cannot create a runtime: \(reason)"
+        }
+    }
+}

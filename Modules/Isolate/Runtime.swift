@@ -1,0 +1,146 @@
+import Convert
+
+/// A JavaScript runtime: one V8 isolate with one global context, on a thread of its own.
+///
+/// ```swift
+/// let runtime = try Runtime()
+/// defer { runtime.close() }
+/// try runtime.eval("const answer = 6 * 7")
+/// try runtime.eval("answer", as: Int.self)                    // 42
+/// try await runtime.evalAsync("Promise.resolve(answer + 1)")  // .number(43)
+/// ```
+///
+/// Runtimes are isolated from each other: globals, prototypes and heap are per runtime. Many
+/// can run at once, each on its own thread.
+///
+/// ## Threads
+///
+/// A runtime owns one dedicated thread, the only thread that ever enters its isolate. Every
+/// method is thread-safe: calls from several threads are queued and run one at a time, in the
+/// order they arrive. A waiting caller spins for a few microseconds, then parks; an idle
+/// runtime's thread parks too, and uses no CPU.
+///
+/// ## Lifetime
+///
+/// ``close()`` stops whatever JavaScript is running, fails calls still waiting with
+/// ``RuntimeError/closed``, and frees the isolate and the thread before it returns. A runtime
+/// that is dropped without `close()` is closed the same way when its last reference goes,
+/// except that the thread finishes freeing the isolate in the background.
+public final class Runtime: Sendable, CustomStringConvertible {
+    /// The configuration the runtime was created with.
+    public let config: RuntimeConfig
+    let engine: Engine
+
+    /// Creates a runtime and waits until its isolate is ready (about a millisecond).
+    ///
+    /// V8 is initialised on first use; see `V8Platform` to set flags before that.
+    /// - Throws: ``RuntimeError/creationFailed(_:)`` when no thread or isolate can be created.
+    public init(_ config: RuntimeConfig = RuntimeConfig()) throws {
+        self.config = config
+        self.engine = try Engine.start(name: config.name)
+    }
+
+    deinit {
+        engine.close(waiting: false)
+    }
+
+    /// Closes the runtime. Idempotent; see "Lifetime" above. Blocks until the isolate and
+    /// its thread are freed (called from inside the runtime's own thread, it cannot wait for
+    /// itself and returns at once).
+    public func close() {
+        engine.close(waiting: true)
+    }
+
+    /// Whether ``close()`` has been called. Every call on a closed runtime throws
+    /// ``RuntimeError/closed``.
+    public var isClosed: Bool { engine.isClosed }
+
+    public var description: String {
+        "Runtime(\(config.name)\(isClosed ? ", closed" : ""))"
+    }
+
+    // MARK: - Evaluation
+
+    /// Runs `source` as a classic script in the global scope and returns its completion value.
+    ///
+    /// Declarations persist between calls, as in a browser console: `var`, functions, and
+    /// top-level `let`/`const`/`class`. A promise is not awaited: use ``evalAsync(_:name:)``.
+    /// Pending microtasks run before the call returns.
+    ///
+    /// This call blocks the calling thread until the script finishes. From an `async`
+    /// context, prefer ``evalAsync(_:name:)``, which suspends instead.
+    ///
+    /// - Parameters:
+    ///   - source: JavaScript source.
+    ///   - name: The script's name in stack traces and syntax errors.
+    /// - Throws: ``JavaScriptError`` when the script throws or does not parse;
+    ///   ``RuntimeError/conversion(_:)`` when the result has no ``JSValue`` representation;
+    ///   ``RuntimeError/closed`` when the runtime is closed.
+    @discardableResult
+    public func eval(_ source: String, name: String = "<eval>") throws -> JSValue {
+        try engine.perform { engine in try engine.evaluate(source, name: name) }
+    }
+
+    /// Runs `source` like ``eval(_:name:)`` and decodes its completion value into `T`.
+    ///
+    /// ```swift
+    /// struct Point: Decodable { var x, y: Double }
+    /// let p = try runtime.eval("({x: 1, y: 2})", as: Point.self)
+    /// ```
+    /// - Throws: what ``eval(_:name:)`` throws, and `DecodingError` (with the coding path)
+    ///   when the value does not decode into `T`.
+    public func eval<T: Decodable>(_ source: String, as type: T.Type = T.self, name: String = "<eval>") throws -> T {
+        try JSValueDecoder().decode(type, from: eval(source, name: name))
+    }
+
+    /// Runs `source` as a classic script and waits for its completion value to settle, as
+    /// `await Promise.resolve(value)` would (so thenables are followed too).
+    ///
+    /// The calling task suspends; no thread is blocked while the promise is pending. The
+    /// promise may settle through later work on the runtime, such as another `eval` that
+    /// resolves it.
+    ///
+    /// - Throws: ``JavaScriptError`` when the script throws or the promise rejects (a rejection
+    ///   with a non-Error value has the message `"Uncaught (in promise) <value>"`), and what
+    ///   ``eval(_:name:)`` throws.
+    @discardableResult
+    public func evalAsync(_ source: String, name: String = "<eval_async>") async throws -> JSValue {
+        try await engine.performAsync { engine, completion in
+            engine.evaluate(source, name: name, completing: completion)
+        }
+    }
+
+    /// Runs `source` like ``evalAsync(_:name:)`` and decodes the settled value into `T`.
+    public func evalAsync<T: Decodable>(_ source: String, as type: T.Type = T.self, name: String = "<eval_async>")
+        async throws -> T
+    {
+        try JSValueDecoder().decode(type, from: await evalAsync(source, name: name))
+    }
+
+    // MARK: - Scoped runtimes
+
+    /// Creates a runtime, runs `body` with it, and closes it on every way out of `body`.
+    ///
+    /// ```swift
+    /// let sum = try Runtime.with { rt in try rt.eval("1 + 2", as: Int.self) }
+    /// ```
+    public static func with<Result>(
+        _ config: RuntimeConfig = RuntimeConfig(), _ body: (Runtime) throws -> Result
+    ) throws -> Result {
+        let runtime = try Runtime(config)
+        defer { runtime.close() }
+        return try body(runtime)
+    }
+
+    /// Creates a runtime, runs the asynchronous `body` with it, and closes it on every way out
+    /// of `body`, including cancellation.
+    public static func with<Result>(
+        _ config: RuntimeConfig = RuntimeConfig(),
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (Runtime) async throws -> Result
+    ) async throws -> Result {
+        let runtime = try Runtime(config)
+        defer { runtime.close() }
+        return try await body(runtime)
+    }
+}

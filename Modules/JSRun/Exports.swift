@@ -1,0 +1,4 @@
+// The umbrella module: `import JSRun` gives every JSRun module.
+@_exported import Convert
+@_exported import Isolate
+@_exported import Platform

@@ -1,0 +1,95 @@
+// Values out of V8: one pass of v8::ValueSerializer into a buffer the isolate reuses.
+#include "internal.h"
+
+#include <cstdlib>
+
+namespace {
+
+// A buffer larger than this is freed after use rather than kept for the next call.
+constexpr size_t kKeptBufferLimit = 8u << 20;
+
+// Writes into the isolate's reusable buffer, and turns "cannot clone" into a message
+// instead of a JavaScript exception the caller would mistake for the script's own.
+class Delegate final : public v8::ValueSerializer::Delegate {
+  public:
+    explicit Delegate(cv8_isolate *state) : state_(state) {}
+
+    bool failed_to_clone = false;
+
+    void ThrowDataCloneError(v8::Local<v8::String> message) override {
+        failed_to_clone = true;
+        v8::Isolate *isolate = state_->isolate;
+        v8::String::Utf8Value text(isolate, message);
+        state_->message.assign(*text ? *text : "the value could not be serialized");
+        // Serialization stops only when an exception is pending; this one is never reported.
+        isolate->ThrowException(message);
+    }
+
+    void *ReallocateBufferMemory(void *old_buffer, size_t size, size_t *actual_size) override {
+        if (old_buffer == nullptr) old_buffer = state_->buffer;
+        if (old_buffer == state_->buffer && size <= state_->capacity) {
+            *actual_size = state_->capacity;
+            return state_->buffer;
+        }
+        void *grown = std::realloc(old_buffer, size);
+        if (grown == nullptr) return nullptr;
+        state_->buffer = static_cast<uint8_t *>(grown);
+        state_->capacity = size;
+        *actual_size = size;
+        return grown;
+    }
+
+    // The buffer belongs to the isolate's state, not to the serializer.
+    void FreeBufferMemory(void *) override {}
+
+  private:
+    cv8_isolate *state_;
+};
+
+}  // namespace
+
+namespace {
+
+// Serializes `value`; an exception thrown while reading it stays in `try_catch`.
+cv8_result write(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v8::Value> value,
+                 v8::TryCatch &try_catch) {
+    if (state->capacity > kKeptBufferLimit) {
+        std::free(state->buffer);
+        state->buffer = nullptr;
+        state->capacity = 0;
+    }
+    Delegate delegate(state);
+    v8::ValueSerializer serializer(state->isolate, &delegate);
+    serializer.WriteHeader();
+    if (serializer.WriteValue(context, value).IsNothing()) {
+        if (try_catch.HasTerminated()) return cv8::status_only(CV8_TERMINATED);
+        if (delegate.failed_to_clone) {
+            return cv8_result{CV8_UNSERIALIZABLE,
+                              reinterpret_cast<const uint8_t *>(state->message.data()),
+                              state->message.size(), nullptr, nullptr, 0};
+        }
+        return cv8::status_only(CV8_EXCEPTION);
+    }
+    std::pair<uint8_t *, size_t> written = serializer.Release();
+    return cv8_result{CV8_OK, written.first, written.second, nullptr, nullptr, 0};
+}
+
+}  // namespace
+
+cv8_result cv8::serialize(cv8_isolate *state, v8::Local<v8::Context> context,
+                          v8::Local<v8::Value> value) {
+    v8::TryCatch try_catch(state->isolate);
+    cv8_result result = write(state, context, value, try_catch);
+    // A getter or proxy trap threw while reading the value (or execution was terminated).
+    if (result.status == CV8_EXCEPTION || result.status == CV8_TERMINATED)
+        return cv8::caught(state, context, try_catch);
+    return result;
+}
+
+cv8_result cv8::serialize_quietly(cv8_isolate *state, v8::Local<v8::Context> context,
+                                  v8::Local<v8::Value> value) {
+    v8::TryCatch try_catch(state->isolate);
+    cv8_result result = write(state, context, value, try_catch);
+    if (result.status == CV8_TERMINATED) return cv8::caught(state, context, try_catch);
+    return result;
+}

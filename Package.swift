@@ -1,0 +1,80 @@
+// swift-tools-version: 6.2
+//
+// JSRun: V8 for Swift. See docs/ and ../shared/DESIGN.md for the module graph.
+import PackageDescription
+
+let package = Package(
+    name: "JSRun",
+    products: [
+        .library(name: "JSRun", targets: ["JSRun"]),
+        .library(name: "Platform", targets: ["Platform"]),
+        .library(name: "Convert", targets: ["Convert"]),
+        .library(name: "Isolate", targets: ["Isolate"]),
+        .executable(name: "jsrun", targets: ["JSRunCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // libnode's V8 10.2, installed by scripts/install-v8.sh.
+        .systemLibrary(
+            name: "CLibNode",
+            path: "Modules/Platform/CLibNode",
+            pkgConfig: "jsrun-v8",
+            providers: [.apt(["libnode-dev"])]
+        ),
+        // The only code that includes v8.h: a C API over V8 (see include/CV8.h).
+        .target(
+            name: "CV8",
+            dependencies: ["CLibNode"],
+            path: "Modules/Platform/CV8",
+            cxxSettings: [
+                // libnode is built without RTTI; classes deriving from V8's delegates must match.
+                .unsafeFlags(["-fno-rtti"])
+            ]
+        ),
+        .target(
+            name: "Platform",
+            dependencies: ["CV8"],
+            path: "Modules/Platform",
+            exclude: ["CLibNode", "CV8"]
+        ),
+        .target(
+            name: "Convert",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+            path: "Modules/Convert"
+        ),
+        .target(
+            name: "Isolate",
+            dependencies: ["Platform", "Convert", "CV8"],
+            path: "Modules/Isolate"
+        ),
+        .target(
+            name: "JSRun",
+            dependencies: ["Platform", "Convert", "Isolate"],
+            path: "Modules/JSRun"
+        ),
+        .executableTarget(
+            name: "JSRunCLI",
+            dependencies: [
+                "JSRun",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Modules/JSRunCLI"
+        ),
+        .executableTarget(name: "Hello", dependencies: ["JSRun"], path: "Examples/Hello"),
+
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
+        .testTarget(name: "ConvertTests", dependencies: ["Convert"], path: "Tests/ConvertTests"),
+        .testTarget(name: "IsolateTests", dependencies: ["Isolate"], path: "Tests/IsolateTests"),
+        .testTarget(name: "JSRunTests", dependencies: ["JSRun"], path: "Tests/JSRunTests"),
+        .testTarget(
+            name: "JSRunCLITests",
+            dependencies: ["JSRunCLI"],
+            path: "Tests/JSRunCLITests"
+        ),
+    ],
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// The `jsrun` executable, run as a subprocess.
+@Suite struct CLITests {
+    @Test func printsTheResultOfCode() throws {
+        let run = try JSRunProcess.run(["-c", "[1, 2, 3].map(x => x * 2)"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "[ 2, 4, 6 ]\n")
+        #expect(run.stderr.isEmpty)
+    }
+
+    @Test func printsStringsAsTheyAreAndUndefinedNotAtAll() throws {
+        #expect(try JSRunProcess.run(["-c", "'plain text'"]).stdout == "plain text\n")
+        #expect(try JSRunProcess.run(["-c", "undefined"]).stdout == "")
+        #expect(try JSRunProcess.run(["-c", "null"]).stdout == "null\n")
+    }
+
+    @Test func runsAFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("jsrun-cli-\(UUID()).js")
+        try "const xs = [1, 2, 3];\n({ sum: xs.reduce((a, b) => a + b) })\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try JSRunProcess.run([file.path])
+        #expect(run.status == 0)
+        #expect(run.stdout == "{ sum: 6 }\n")
+    }
+
+    @Test func anExceptionGoesToStandardErrorWithItsStack() throws {
+        let run = try JSRunProcess.run(["-c", "function f() { throw new Error('cli boom') }\nf()"])
+        #expect(run.status == 1)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.hasPrefix("Uncaught Error: cli boom\n    at f (<eval>:1:22)\n    at <eval>:2:1"))
+    }
+
+    @Test func aSyntaxErrorSaysWhere() throws {
+        let run = try JSRunProcess.run(["-c", "let = ;"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("SyntaxError"))
+        #expect(run.stderr.contains("<eval>:1:"))
+    }
+
+    @Test func aMissingFileIsAClearError() throws {
+        let run = try JSRunProcess.run(["/no/such/file.js"])
+        #expect(run.status == 1)
+        #expect(run.stderr == "jsrun: cannot read '/no/such/file.js': no such file, or not readable\n")
+    }
+
+    @Test func wrongUsageIsExplained() throws {
+        let both = try JSRunProcess.run(["-c", "1", "file.js"])
+        #expect(both.status != 0)
+        #expect(both.stderr.contains("not both"))
+        let neither = try JSRunProcess.run([])
+        #expect(neither.status != 0)
+        #expect(neither.stderr.contains("-c CODE or a FILE"))
+    }
+
+    @Test func helpExplainsEveryOption() throws {
+        let run = try JSRunProcess.run(["--help"])
+        #expect(run.status == 0)
+        for option in ["-c <code>", "<file>", "--v8-flags <flags>", "--version", "--help"] {
+            #expect(run.stdout.contains(option), "help does not mention \(option)")
+        }
+    }
+
+    @Test func v8FlagsTakeEffect() throws {
+        #expect(try JSRunProcess.run(["-c", "typeof gc"]).stdout == "undefined\n")
+        #expect(try JSRunProcess.run(["--v8-flags=--expose-gc", "-c", "typeof gc"]).stdout == "function\n")
+    }
+
+    @Test func valuesWithoutARepresentationAreReportedNotCrashed() throws {
+        let run = try JSRunProcess.run(["-c", "() => 1"])
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("jsrun: cannot convert the value"))
+    }
+}
+
+enum JSRunProcess {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `jsrun` built beside the test bundle.
+    static var executable: URL {
+        let products = Bundle.main.bundleURL.deletingLastPathComponent()
+        let beside = products.appendingPathComponent("jsrun")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "jsrun")
+    }
+
+    static func run(_ arguments: [String]) throws -> Output {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus,
+            stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self)
+        )
+    }
+}
