@@ -140,7 +140,10 @@ final class Engine: @unchecked Sendable {
             queue.close()
         }
         if waiting && !isOnRuntimeThread {
-            try? finished.wait(spinningFor: .microseconds(200))
+            // Park at once: disposing of an isolate takes a few hundred microseconds, part of it
+            // on V8's worker thread, and a spinning caller only takes a core from it (measured
+            // on two cores: 0.25 ms to close when parked, 0.35 ms when spinning 200 us).
+            try? finished.wait(spinningFor: .zero)
         }
     }
 

@@ -14,7 +14,7 @@
 /// thread it waits for may share the spinner's core (a new thread often does), and must not
 /// wait for the scheduler to move one of them. Before that, it only checks, since a yield is a
 /// system call that would slow down the quickest hand-offs.
-@inline(__always)
+@inlinable
 package func spin(for limit: Duration, until condition: () -> Bool) -> Bool {
     if condition() { return true }
     if limit <= .zero { return false }
@@ -31,4 +31,4 @@ package func spin(for limit: Duration, until condition: () -> Bool) -> Bool {
 }
 
 /// How long ``spin(for:until:)`` checks before it starts yielding.
-private let pureSpin: Duration = .microseconds(10)
+@usableFromInline let pureSpin: Duration = .microseconds(10)
