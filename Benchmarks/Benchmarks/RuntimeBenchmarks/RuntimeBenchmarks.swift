@@ -1,0 +1,65 @@
+import Benchmark
+import JSRun
+import Workloads
+
+/// A runtime made in a benchmark's setup and closed in its teardown.
+final class SharedRuntime: @unchecked Sendable {
+    var runtime: Runtime?
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        warmupIterations: 10,
+        maxDuration: .seconds(3)
+    )
+    let shared = SharedRuntime()
+    let setUp: Benchmark.BenchmarkSetupHook = { shared.runtime = try Runtime() }
+    let tearDown: Benchmark.BenchmarkTeardownHook = { shared.runtime?.close() }
+
+    Benchmark("(a) eval(\"1+1\") round trip", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try Workloads.evalRoundTrip(shared.runtime!)) }
+    } setup: {
+        try await setUp()
+    } teardown: {
+        try await tearDown()
+    }
+
+    Benchmark("(b) evalAsync of a resolved promise", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try await Workloads.evalAsyncResolved(shared.runtime!)) }
+    } setup: {
+        try await setUp()
+    } teardown: {
+        try await tearDown()
+    }
+
+    Benchmark("(c) create + eval + close a runtime") { benchmark in
+        try Workloads.createEvalClose()
+    }
+
+    Benchmark("(d) 20,000 objects {i, s, f} to Swift") { benchmark in
+        blackHole(try Workloads.objects20k(shared.runtime!))
+    } setup: {
+        try await setUp()
+        try shared.runtime!.eval(Workloads.objectsSetup)
+    } teardown: {
+        try await tearDown()
+    }
+
+    Benchmark(
+        "(e) resident memory per idle runtime",
+        configuration: .init(
+            metrics: [
+                .custom("RSS per idle runtime (KB)"),
+                .custom("RSS returned after close (KB)", polarity: .prefersLarger),
+                .custom("CPU of 16 idle runtimes (% of a core)"),
+            ],
+            warmupIterations: 0, maxIterations: 3)
+    ) { benchmark in
+        let memory = try Workloads.idleMemory(idle: .milliseconds(500))
+        benchmark.measurement(.custom("RSS per idle runtime (KB)"), Int(memory.perRuntimeMB * 1024))
+        benchmark.measurement(
+            .custom("RSS returned after close (KB)", polarity: .prefersLarger), Int(memory.returnedAfterCloseMB * 1024))
+        benchmark.measurement(.custom("CPU of 16 idle runtimes (% of a core)"), Int(memory.idleCPUPercent.rounded()))
+    }
+}

@@ -1,0 +1,67 @@
+// jsrun-figures: JSRun's benchmark figures as one JSON object, the same keys as
+// peers/peers.py, for `make bench-compare`. Release build: `swift run -c release Figures`.
+import Foundation
+import JSRun
+import Workloads
+
+/// Median time per call, in seconds, over `batches` batches of `perBatch` calls.
+func medianSeconds(batches: Int, perBatch: Int, _ body: () throws -> Void) rethrows -> Double {
+    var samples: [Double] = []
+    for _ in 0..<batches {
+        let start = ContinuousClock.now
+        for _ in 0..<perBatch { try body() }
+        let elapsed = start.duration(to: .now)
+        samples.append(
+            (Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)) / Double(perBatch))
+    }
+    return samples.sorted()[samples.count / 2]
+}
+
+func medianSecondsAsync(batches: Int, perBatch: Int, _ body: () async throws -> Void) async rethrows -> Double {
+    var samples: [Double] = []
+    for _ in 0..<batches {
+        let start = ContinuousClock.now
+        for _ in 0..<perBatch { try await body() }
+        let elapsed = start.duration(to: .now)
+        samples.append(
+            (Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)) / Double(perBatch))
+    }
+    return samples.sorted()[samples.count / 2]
+}
+
+let quick = CommandLine.arguments.contains("--quick")
+let scale = quick ? 10 : 1
+
+// Memory first, while the process is fresh.
+let memory = try Workloads.idleMemory(idle: quick ? .seconds(1) : .seconds(2))
+
+let runtime = try Runtime()
+_ = try medianSeconds(batches: 3, perBatch: 1000) { _ = try Workloads.evalRoundTrip(runtime) }  // warm-up
+let roundTrip = try medianSeconds(batches: 20, perBatch: 20_000 / scale / 10) {
+    _ = try Workloads.evalRoundTrip(runtime)
+}
+let asyncResolved = try await medianSecondsAsync(batches: 20, perBatch: 10_000 / scale / 10) {
+    _ = try await Workloads.evalAsyncResolved(runtime)
+}
+try runtime.eval(Workloads.objectsSetup)
+let objects = try medianSeconds(batches: 20 / (quick ? 4 : 1), perBatch: 1) { _ = try Workloads.objects20k(runtime) }
+runtime.close()
+let lifecycle = try medianSeconds(batches: 10, perBatch: 10 / (quick ? 2 : 1)) { try Workloads.createEvalClose() }
+
+let figures: [String: Double] = [
+    "eval_round_trip_us": roundTrip * 1e6,
+    "eval_async_resolved_us": asyncResolved * 1e6,
+    "create_eval_close_ms": lifecycle * 1e3,
+    "objects_20k_ms": objects * 1e3,
+    "idle_rss_mb_per_runtime": memory.perRuntimeMB,
+    "rss_returned_after_close_mb": memory.returnedAfterCloseMB,
+    "idle_cpu_percent": memory.idleCPUPercent,
+]
+if CommandLine.arguments.contains("--json") {
+    let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+} else {
+    for (key, value) in figures.sorted(by: { $0.key < $1.key }) {
+        print(key.padding(toLength: 30, withPad: " ", startingAt: 0), String(format: "%.3f", value))
+    }
+}

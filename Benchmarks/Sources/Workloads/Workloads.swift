@@ -1,0 +1,89 @@
+import Foundation
+import JSRun
+
+/// The operations the benchmarks measure, the same ones `peers/peers.py` measures for the
+/// reference library and mini-racer.
+public enum Workloads {
+    /// (a) The round trip of a tiny synchronous evaluation.
+    @inline(never)
+    public static func evalRoundTrip(_ runtime: Runtime) throws -> JSValue {
+        try runtime.eval("1+1")
+    }
+
+    /// (b) Awaiting an already resolved promise.
+    @inline(never)
+    public static func evalAsyncResolved(_ runtime: Runtime) async throws -> JSValue {
+        try await runtime.evalAsync("Promise.resolve(1)")
+    }
+
+    /// (c) A runtime's whole life: create, evaluate, close.
+    @inline(never)
+    public static func createEvalClose() throws {
+        let runtime = try Runtime()
+        _ = try runtime.eval("1+1")
+        runtime.close()
+    }
+
+    /// Defines (d)'s function inside a runtime, once; the peers define the same function. A
+    /// declaration, so the script's own value is `undefined`, not the function.
+    public static let objectsSetup =
+        "function makeObjects() { return Array.from({length: 20000}, (_, i) => ({i, s: 'item' + i, f: i * 0.5})) }"
+
+    /// (d) Building 20,000 small objects `{i, s, f}` in JavaScript and returning them to Swift,
+    /// each one converted.
+    @inline(never)
+    public static func objects20k(_ runtime: Runtime) throws -> Int {
+        try runtime.eval("makeObjects()").arrayValue?.count ?? 0
+    }
+
+    /// (e) Resident memory of idle runtimes.
+    public struct IdleMemory: Sendable {
+        public var perRuntimeMB: Double
+        public var returnedAfterCloseMB: Double
+        public var idleCPUPercent: Double
+    }
+
+    /// (e) Creates `count` runtimes (each evaluates once), measures the growth of resident
+    /// memory and the CPU they use while idle for `idle`, then closes them and measures what
+    /// was returned. V8 is initialised before the baseline, as the peers' import does.
+    /// The pauses match `peers/peers.py`: 0.5 s for memory to settle before each reading.
+    public static func idleMemory(count: Int = 16, idle: Duration = .seconds(2)) throws -> IdleMemory {
+        try createEvalClose()
+        let baseline = residentBytes()
+        let runtimes = try (0..<count).map { _ in
+            let runtime = try Runtime()
+            _ = try runtime.eval("1+1")
+            return runtime
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        let active = residentBytes()
+        let idleSeconds = Double(idle.components.seconds) + Double(idle.components.attoseconds) / 1e18
+        let cpuBefore = processCPUSeconds()
+        Thread.sleep(forTimeInterval: idleSeconds)
+        let cpuUsed = processCPUSeconds() - cpuBefore
+        for runtime in runtimes { runtime.close() }
+        Thread.sleep(forTimeInterval: 0.5)
+        let closed = residentBytes()
+        let megabyte = 1024.0 * 1024.0
+        return IdleMemory(
+            perRuntimeMB: Double(active - baseline) / Double(count) / megabyte,
+            returnedAfterCloseMB: Double(active - closed) / megabyte,
+            idleCPUPercent: cpuUsed / idleSeconds * 100
+        )
+    }
+
+    /// The process's resident set, from /proc/self/statm.
+    public static func residentBytes() -> Int {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let pages = statm.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// User plus system CPU time of the whole process.
+    public static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+}

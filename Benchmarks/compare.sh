@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Prints JSRun's benchmark figures beside the reference Python library jsrun 0.3.0 and
+# mini-racer as a markdown table (`make bench-compare`).
+#
+# Run from anywhere: bash Benchmarks/compare.sh [--quick]
+# It sets up the peers' venv (peers/setup.sh), runs the Swift Figures executable in release
+# mode, runs peers/peers.py in the venv, and joins both with compare.py.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+quick=()
+if [[ "${1:-}" == "--quick" ]]; then
+    quick=(--quick)
+fi
+
+jsrun_json="$(mktemp --suffix=.jsrun.json)"
+peers_json="$(mktemp --suffix=.peers.json)"
+trap 'rm -f "$jsrun_json" "$peers_json"' EXIT
+
+bash Benchmarks/peers/setup.sh
+# Build first with its log on stderr, so that only the figures reach the JSON file.
+(cd Benchmarks && swift build -c release --product Figures >&2 &&
+    swift run -c release --skip-build Figures --json "${quick[@]}") >"$jsrun_json"
+Benchmarks/peers/.venv/bin/python Benchmarks/peers/peers.py --json "${quick[@]}" >"$peers_json"
+python3 Benchmarks/compare.py "$jsrun_json" "$peers_json"
