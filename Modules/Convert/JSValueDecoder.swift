@@ -161,7 +161,7 @@ private struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func superDecoder() throws -> any Decoder {
-        decoder.nested(object[DynamicKey("super").stringValue] ?? .undefined, at: DynamicKey("super"))
+        decoder.nested(object["super"] ?? .undefined, at: DynamicKey("super"))
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
