@@ -1,6 +1,6 @@
 /// `JSValue` works with any `Encoder` and `Decoder`, so a JavaScript value can be stored as JSON
 /// or held in a `Codable` type. With ``JSValueEncoder`` and ``JSValueDecoder`` it passes through
-/// unchanged; other coders see it as the matching JSON-like value.
+/// unchanged; other coders see it as the matching JSON-like value, and refuse a function.
 extension JSValue: Codable {
     /// Encodes the value; `undefined` encodes as nil, the closest a general coder has.
     public func encode(to encoder: any Encoder) throws {
@@ -22,6 +22,11 @@ extension JSValue: Codable {
             for element in elements { try container.encode(element) }
         case .object(let object):
             try object.encode(to: encoder)
+        case .function(let function):
+            // A handle means nothing outside its runtime, so it is not written anywhere else.
+            let message = "\(function) is a function handle, which only its runtime can hold"
+            throw EncodingError.invalidValue(
+                self, .init(codingPath: encoder.codingPath, debugDescription: message))
         }
     }
 

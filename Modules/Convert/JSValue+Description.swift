@@ -21,6 +21,7 @@ extension JSValue: CustomStringConvertible {
         case .bool(let bool): text += bool ? "true" : "false"
         case .number(let number): text += JSValue.numberText(number)
         case .string(let string): text += JSValue.quoted(string)
+        case .function(let function): text += function.description
         case .array(let elements):
             guard !elements.isEmpty else { return text += "[]" }
             text += "[ "

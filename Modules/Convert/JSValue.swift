@@ -29,6 +29,8 @@ public enum JSValue: Sendable, Hashable {
     case array([JSValue])
     /// A plain object: its own enumerable string-keyed properties, in JavaScript's order.
     case object(JSObject)
+    /// A function, as a handle to it inside its runtime.
+    case function(JSFunction)
 
     /// The name of this value's kind, as a developer would say it in an error message.
     public var kindName: String {
@@ -40,6 +42,7 @@ public enum JSValue: Sendable, Hashable {
         case .string: "string"
         case .array: "array"
         case .object: "object"
+        case .function: "function"
         }
     }
 }
@@ -55,6 +58,7 @@ extension JSValue {
         case (.string(let a), .string(let b)): a == b
         case (.array(let a), .array(let b)): a == b
         case (.object(let a), .object(let b)): a == b
+        case (.function(let a), .function(let b)): a == b
         default: false
         }
     }
@@ -69,6 +73,7 @@ extension JSValue {
         case .string(let s): hasher.combine(s)
         case .array(let a): hasher.combine(a)
         case .object(let o): hasher.combine(o)
+        case .function(let f): hasher.combine(f)
         }
     }
 }
@@ -93,6 +98,8 @@ extension JSValue {
     public var arrayValue: [JSValue]? { if case .array(let a) = self { a } else { nil } }
     /// The properties, if this is an object.
     public var objectValue: JSObject? { if case .object(let o) = self { o } else { nil } }
+    /// The function handle, if this is a function.
+    public var function: JSFunction? { if case .function(let f) = self { f } else { nil } }
 
     /// The number as an `Int`, if this is a number that is integral and fits in `Int`.
     public var intValue: Int? {

@@ -9,8 +9,8 @@
 /// - `null` and `undefined` decode as `nil` into an optional, and a missing property too.
 /// - A number decodes into `Double` and `Float` as it is, and into an integer type only when it
 ///   is integral and in range: `3.5` or `1e20` into an `Int` is an error that says so.
-/// - ``JSValue`` and ``JSObject`` decode as they are, at any depth, so a type can keep part of
-///   a value untyped.
+/// - ``JSValue``, ``JSObject`` and ``JSFunction`` decode as they are, at any depth, so a type can
+///   keep part of a value untyped, or hold a function.
 ///
 /// Errors are `DecodingError`s whose coding path says where the value was, and whose
 /// description names it the JavaScript way (`$.users[3].age`) together with what was found.
@@ -34,6 +34,7 @@ extension JSValue {
     fileprivate func passthrough<T>(as type: T.Type) -> T? {
         if T.self == JSValue.self { return self as? T }
         if T.self == JSObject.self, case .object(let object) = self { return object as? T }
+        if T.self == JSFunction.self, case .function(let function) = self { return function as? T }
         return nil
     }
 }

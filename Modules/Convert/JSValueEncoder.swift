@@ -10,8 +10,8 @@ import OrderedCollections
 /// The rules:
 /// - Properties keep the order in which the type encodes them (for synthesized conformances,
 ///   the order of declaration).
-/// - `nil` becomes `null`. ``JSValue`` and ``JSObject`` encode as they are, so `.undefined`
-///   survives inside a `JSValue`.
+/// - `nil` becomes `null`. ``JSValue``, ``JSObject`` and ``JSFunction`` encode as they are, so
+///   `.undefined` survives inside a `JSValue` and a function handle goes back to its runtime.
 /// - Every JavaScript number is a `Double`: an integer that a `Double` cannot hold exactly (such
 ///   as `Int64.max`) is an `EncodingError` rather than a silently different number.
 public struct JSValueEncoder: Sendable {
@@ -41,6 +41,8 @@ extension JSValue {
             self = value
         } else if let object = value as? JSObject {
             self = .object(object)
+        } else if let function = value as? JSFunction {
+            self = .function(function)
         } else {
             return nil
         }

@@ -1,0 +1,360 @@
+/// Writes a ``JSValue`` in V8's serialization format, version 15: what `v8::ValueDeserializer`
+/// and Node's `v8.deserialize()` read, and what ``V8ValueReader`` reads back.
+///
+/// This is how values enter a runtime: Swift encodes the arguments of a call into a buffer and
+/// the shim deserializes it, without a call into V8 per property.
+///
+/// The bytes are those `v8::ValueSerializer` writes for the same value, except where V8's
+/// choice depends on how its heap holds the value; V8 reads both the same way (Node 20's V8 and
+/// libnode's V8 10.2 were checked). Every array is dense (a ``JSValue`` has no holes); every
+/// property key is a string, where V8 writes integer-like keys (`"0"`) as numbers; an integral
+/// number is always `I` and a string as narrow as its characters allow, where V8 follows how it
+/// stores them; and an object met twice is written twice, since a `JSValue` is a tree. As in
+/// JavaScript, an object that reaches V8 lists its integer-like keys first, whatever the order
+/// of the ``JSObject``.
+///
+/// A ``JSFunction`` is a handle into one runtime, so it is written as a host object (tag `\`)
+/// carrying an id that the runtime chose (`functionID`); the runtime's deserializer delegate
+/// reads the id back with `ReadUint32` and puts the real function there. Without a runtime to
+/// ask, a function is refused with a failure that names where it was.
+package enum V8ValueWriter {
+    /// Why a value could not be written.
+    package enum Failure: Error, Sendable, Equatable {
+        /// A function that cannot be passed: there is no runtime to pass it to, or the runtime
+        /// refused it. `reason` completes the sentence "a function at `path` ...".
+        ///
+        /// A `functionID` closure may throw this with any `path`: it does not know where the
+        /// function was found, so the writer replaces the path with its own.
+        case function(reason: String, path: String)
+        /// The value is nested deeper than `maxDepth`.
+        case tooDeep(limit: Int, path: String)
+    }
+
+    /// Gives the id under which the runtime will find a function again. It runs on the thread
+    /// that encodes, once for each function in the value, in the order they are written.
+    package typealias FunctionID = (JSFunction) throws(Failure) -> UInt32
+
+    /// The deepest nesting accepted, a guard for the Swift stack; the reader's limit, so that
+    /// whatever one writes the other reads.
+    package static let defaultMaxDepth = V8ValueReader.defaultMaxDepth
+
+    /// Why a function without a runtime cannot be written.
+    package static let noRuntimeReason = "can only be passed to the runtime it came from"
+
+    /// Encodes `value`, header included, into new bytes.
+    package static func encode(
+        _ value: JSValue, maxDepth: Int = defaultMaxDepth, functionID: FunctionID? = nil
+    ) throws(Failure) -> [UInt8] {
+        var bytes: [UInt8] = []
+        try encode(value, into: &bytes, maxDepth: maxDepth, functionID: functionID)
+        return bytes
+    }
+
+    /// Encodes `value`, header included, into `bytes`, replacing what it held but keeping its
+    /// capacity, so that a buffer reused from call to call stops allocating once it is large
+    /// enough. On failure `bytes` is empty (its capacity kept).
+    ///
+    /// The encoding starts at `bytes[0]` rather than after existing contents because V8 aligns
+    /// two-byte strings relative to the start of the data, and this writer does the same.
+    package static func encode(
+        _ value: JSValue, into bytes: inout [UInt8], maxDepth: Int = defaultMaxDepth, functionID: FunctionID? = nil
+    ) throws(Failure) {
+        bytes.removeAll(keepingCapacity: true)
+        // Most arguments are small; one reservation covers them without growing step by step.
+        bytes.reserveCapacity(64)
+        var writer = Writer(bytes: [], maxDepth: maxDepth, functionID: functionID)
+        // Move the buffer into the writer (and back) rather than copy it: it stays uniquely
+        // referenced, so appending never copies it.
+        swap(&bytes, &writer.bytes)
+        defer { swap(&bytes, &writer.bytes) }
+        writer.writeHeader()
+        do {
+            try writer.write(value, depth: 0)
+        } catch {
+            // Half an encoding is no use to anyone; an empty buffer cannot be sent by mistake.
+            writer.bytes.removeAll(keepingCapacity: true)
+            throw error.failure
+        }
+    }
+}
+
+/// The state of one encoding.
+private struct Writer {
+    var bytes: [UInt8]
+    let maxDepth: Int
+    let functionID: V8ValueWriter.FunctionID?
+
+    // MARK: - Primitives of the format
+
+    mutating func writeHeader() {
+        bytes.append(Tag.version)
+        bytes.append(Tag.latestVersion)
+    }
+
+    /// A base-128 varint, least significant group first.
+    mutating func writeVarint(_ value: UInt32) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    /// A length or count. `JSValue`s held in memory never come near 2^32 elements or bytes, and
+    /// V8 reads these as 32-bit, so a larger one is a programming error rather than a failure.
+    mutating func writeCount(_ count: Int) {
+        writeVarint(UInt32(count))
+    }
+
+    // MARK: - Values
+
+    /// Writes one value. A failure unwinds through the containers, each adding its step to the
+    /// path, so the path costs nothing until something fails.
+    mutating func write(_ value: JSValue, depth: Int) throws(Unwinding) {
+        switch value {
+        case .undefined: bytes.append(Tag.undefined)
+        case .null: bytes.append(Tag.null)
+        case .bool(let flag): bytes.append(flag ? Tag.true : Tag.false)
+        case .number(let number): writeNumber(number)
+        case .string(let string): writeString(string)
+        case .array(let elements):
+            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            try writeArray(elements, depth: depth + 1)
+        case .object(let object):
+            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            try writeObject(object, depth: depth + 1)
+        case .function(let function): try writeFunction(function)
+        }
+    }
+
+    /// An integral number in Int32's range as `I` and a zigzag varint, as V8 writes a small
+    /// integer; anything else, `-0` included (which `Int32(exactly:)` would turn into 0), as `N`
+    /// and the double's 8 bytes.
+    mutating func writeNumber(_ number: Double) {
+        if let integer = Int32(exactly: number), integer != 0 || number.sign == .plus {
+            bytes.append(Tag.int32)
+            writeVarint(UInt32(bitPattern: (integer << 1) ^ (integer >> 31)))
+        } else {
+            bytes.append(Tag.double)
+            // V8 writes the double in the machine's byte order, little-endian wherever it runs.
+            withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+    }
+
+    /// Dense: the length, every element, no other property, and the length again.
+    mutating func writeArray(_ elements: [JSValue], depth: Int) throws(Unwinding) {
+        bytes.append(Tag.beginDenseArray)
+        writeCount(elements.count)
+        for index in elements.indices {
+            do {
+                try write(elements[index], depth: depth)
+            } catch {
+                throw error.inside(.index(index))
+            }
+        }
+        bytes.append(Tag.endDenseArray)
+        writeVarint(0)
+        writeCount(elements.count)
+    }
+
+    mutating func writeObject(_ object: JSObject, depth: Int) throws(Unwinding) {
+        bytes.append(Tag.beginObject)
+        for (key, value) in object.storage {
+            writeString(key)
+            do {
+                try write(value, depth: depth)
+            } catch {
+                throw error.inside(.key(key))
+            }
+        }
+        bytes.append(Tag.endObject)
+        writeCount(object.count)
+    }
+
+    mutating func writeFunction(_ function: JSFunction) throws(Unwinding) {
+        guard let functionID else { throw Unwinding(.function(reason: V8ValueWriter.noRuntimeReason)) }
+        let id: UInt32
+        do {
+            id = try functionID(function)
+        } catch {
+            throw Unwinding(error)
+        }
+        bytes.append(Tag.hostObject)
+        writeVarint(id)
+    }
+
+    // MARK: - Strings
+
+    /// Latin-1 (`"`) when every UTF-16 unit fits in a byte, as V8 writes its one-byte strings;
+    /// UTF-16 (`c`) otherwise. Both are computed from the string's UTF-8 in one scan, without
+    /// an intermediate array.
+    mutating func writeString(_ string: String) {
+        // A native string lends its UTF-8 as it is; `withUTF8` is mutating, and a copy of the
+        // string to call it on costs a retain and a release.
+        let lent: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in writeString(utf8: utf8) }
+        if lent == nil {
+            var string = string
+            string.withUTF8 { utf8 in writeString(utf8: utf8) }
+        }
+    }
+
+    private mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
+        // In UTF-8, U+0080...U+00FF start with 0xC2 or 0xC3; any higher lead byte needs UTF-16.
+        var latin1Pairs = 0
+        for byte in utf8 where byte >= 0xC2 {
+            guard byte <= 0xC3 else { return writeTwoByteString(utf8: utf8) }
+            latin1Pairs += 1
+        }
+        bytes.append(Tag.oneByteString)
+        writeCount(utf8.count - latin1Pairs)
+        // ASCII is Latin-1 already.
+        guard latin1Pairs > 0 else { return bytes.append(contentsOf: utf8) }
+        fill(utf8.count - latin1Pairs) { out in
+            var written = 0
+            var index = 0
+            while index < utf8.count {
+                let byte = utf8[index]
+                if byte < 0x80 {
+                    out[written] = byte
+                    index += 1
+                } else {
+                    out[written] = (byte << 6) | (utf8[index + 1] & 0x3F)
+                    index += 2
+                }
+                written += 1
+            }
+        }
+    }
+
+    /// UTF-16, little-endian. V8 reads it wherever it is, but aligns it to an even offset from
+    /// the start of the data with a padding byte; doing the same keeps the bytes identical to
+    /// V8's own.
+    private mutating func writeTwoByteString(utf8: UnsafeBufferPointer<UInt8>) {
+        // One UTF-16 unit for each scalar, two for a scalar of four UTF-8 bytes (lead >= 0xF0).
+        var units = 0
+        for byte in utf8 {
+            if byte & 0xC0 != 0x80 { units += 1 }
+            if byte >= 0xF0 { units += 1 }
+        }
+        let byteLength = UInt32(units * 2)
+        if (bytes.count + 1 + Self.varintSize(byteLength)) & 1 == 1 { bytes.append(Tag.padding) }
+        bytes.append(Tag.twoByteString)
+        writeVarint(byteLength)
+        fill(units * 2) { out in
+            var written = 0
+            func put(_ unit: UInt32) {
+                out[written] = UInt8(truncatingIfNeeded: unit)
+                out[written + 1] = UInt8(truncatingIfNeeded: unit >> 8)
+                written += 2
+            }
+            // `String` holds valid UTF-8, so every sequence is complete and well-formed.
+            var index = 0
+            while index < utf8.count {
+                let lead = UInt32(utf8[index])
+                if lead < 0x80 {
+                    put(lead)
+                    index += 1
+                } else if lead < 0xE0 {
+                    put((lead & 0x1F) << 6 | UInt32(utf8[index + 1] & 0x3F))
+                    index += 2
+                } else if lead < 0xF0 {
+                    put((lead & 0x0F) << 12 | UInt32(utf8[index + 1] & 0x3F) << 6 | UInt32(utf8[index + 2] & 0x3F))
+                    index += 3
+                } else {
+                    let scalar =
+                        (lead & 0x07) << 18 | UInt32(utf8[index + 1] & 0x3F) << 12
+                        | UInt32(utf8[index + 2] & 0x3F) << 6 | UInt32(utf8[index + 3] & 0x3F)
+                    put(0xD800 | (scalar - 0x1_0000) >> 10)
+                    put(0xDC00 | (scalar & 0x3FF))
+                    index += 4
+                }
+            }
+        }
+    }
+
+    /// Appends `count` bytes that `initialize` writes in place, all of them.
+    private mutating func fill(_ count: Int, _ initialize: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBufferPointer { all in
+            initialize(UnsafeMutableBufferPointer(rebasing: all[start..<start + count]))
+        }
+    }
+
+    private static func varintSize(_ value: UInt32) -> Int {
+        var size = 1
+        var value = value >> 7
+        while value != 0 {
+            size += 1
+            value >>= 7
+        }
+        return size
+    }
+}
+
+/// A failure on its way out of the nested values: what went wrong, and the steps from the
+/// value that failed back up to the top, innermost first.
+private struct Unwinding: Error {
+    enum Problem {
+        case function(reason: String)
+        case tooDeep(limit: Int)
+    }
+
+    let problem: Problem
+    var reversedPath: [ValuePath.Component] = []
+
+    init(_ problem: Problem) { self.problem = problem }
+
+    /// A failure of the `functionID` closure, whose path the writer replaces with its own.
+    init(_ failure: V8ValueWriter.Failure) {
+        switch failure {
+        case .function(let reason, _): problem = .function(reason: reason)
+        case .tooDeep(let limit, _): problem = .tooDeep(limit: limit)
+        }
+    }
+
+    consuming func inside(_ step: ValuePath.Component) -> Unwinding {
+        reversedPath.append(step)
+        return self
+    }
+
+    var failure: V8ValueWriter.Failure {
+        let path = ValuePath.describe(reversedPath.reversed())
+        return switch problem {
+        case .function(let reason): .function(reason: reason, path: path)
+        case .tooDeep(let limit): .tooDeep(limit: limit, path: path)
+        }
+    }
+}
+
+/// The tags this writer uses (v8/src/objects/value-serializer.cc, `SerializationTag`).
+private enum Tag {
+    static let version: UInt8 = 0xFF
+    /// The version written: the one V8 10 and 11 (Node 18 and 20) write. A deserializer reads
+    /// every version up to its own.
+    static let latestVersion: UInt8 = 15
+    static let padding: UInt8 = 0x00
+    static let undefined = UInt8(ascii: "_")
+    static let null = UInt8(ascii: "0")
+    static let `true` = UInt8(ascii: "T")
+    static let `false` = UInt8(ascii: "F")
+    static let int32 = UInt8(ascii: "I")
+    static let double = UInt8(ascii: "N")
+    static let oneByteString = UInt8(ascii: "\"")
+    static let twoByteString = UInt8(ascii: "c")
+    static let beginObject = UInt8(ascii: "o")
+    static let endObject = UInt8(ascii: "{")
+    static let beginDenseArray = UInt8(ascii: "A")
+    static let endDenseArray = UInt8(ascii: "$")
+    static let hostObject = UInt8(ascii: "\\")
+}
+
+extension V8ValueWriter.Failure: CustomStringConvertible {
+    package var description: String {
+        switch self {
+        case .function(let reason, let path): "a function at \(path) \(reason)"
+        case .tooDeep(let limit, let path): "the value at \(path) is nested more than \(limit) levels deep"
+        }
+    }
+}
