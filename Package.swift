@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libnode's V8 10.2, installed by scripts/install-v8.sh.
@@ -47,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "Isolate",
-            dependencies: ["Platform", "Convert", "CV8"],
+            dependencies: ["Platform", "Convert", "CV8", .product(name: "Logging", package: "swift-log")],
             path: "Modules/Isolate"
         ),
         .target(

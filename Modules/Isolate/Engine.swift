@@ -1,16 +1,18 @@
 import CV8
 import Convert
+import Dispatch
 import Glibc
 import Platform
 import Synchronization
 
 /// The part of a runtime that lives on its own thread: the isolate, the queue of jobs for it,
-/// and the promises that `evalAsync` calls wait for.
+/// the event loop (timers, platform tasks, promises that `evalAsync` waits for), and the
+/// bookkeeping that lets other threads stop what runs there.
 ///
-/// Only the runtime thread touches `isolate` and `pending`; other threads talk to the engine
-/// through `queue` and the lifecycle state, which are thread-safe.
+/// Only the runtime thread touches `isolate`, `pending` and the timer deadline; other threads
+/// talk to the engine through `queue` and `control`, which are thread-safe.
 final class Engine: @unchecked Sendable {
-    /// A unit of work for the runtime thread; `nil` when the runtime closed before it ran.
+    /// A unit of work for the runtime thread; `nil` when the runtime stopped before it ran.
     typealias Job = @Sendable (Engine?) -> Void
 
     /// How long a caller spins for its result before it parks.
@@ -18,29 +20,84 @@ final class Engine: @unchecked Sendable {
     /// How long the runtime thread spins for the next job before it parks.
     static let idleSpin: Duration = .microseconds(20)
 
-    let name: String
+    let config: RuntimeConfig
     private let queue = JobQueue<Job>()
-    private let isClosing = Atomic<Bool>(false)
     private let finished = Completion<Void>()
-    /// The isolate, for `terminate` from other threads; `nil` once it is being disposed of.
-    private let terminable = Mutex<IsolateHandle?>(nil)
+    /// What other threads may read and change: see ``Control``.
+    private let control = Mutex(Control())
+    private let nextCallID = Atomic<UInt64>(1)
+    let counters = Mutex(RuntimeStats.Counters())
     private var thread: pthread_t?
 
     // Runtime-thread state.
     private var isolate: OpaquePointer!
-    private var pending: [(promise: OpaquePointer, completion: Completion<JSValue>)] = []
+    private var pending: [PendingCall] = [] {
+        didSet { counters.withLock { $0.activeAsyncOps = pending.count } }
+    }
+    private var nextTimer: ContinuousClock.Instant?
+    private var idleWaiters: [Completion<Void>] = []
+    /// Where function arguments are encoded, reused from call to call.
+    private var argumentBuffer: [UInt8] = []
 
-    private init(name: String) {
-        self.name = name
+    /// The lifecycle and the call running now, shared with the threads that stop calls.
+    struct Control {
+        /// The isolate, for `cv8_isolate_terminate` and interrupts; `nil` once disposed of.
+        var isolate: IsolateHandle?
+        /// Why the runtime stopped for good; `nil` while it runs.
+        var ending: Ending?
+        /// The call whose JavaScript runs now (0: none).
+        var runningCall: UInt64 = 0
+        /// Why that call is being stopped, when it is.
+        var stopReason: StopReason?
     }
 
-    /// Starts a runtime thread with a fresh isolate; returns once the isolate is ready.
-    static func start(name: String) throws -> Engine {
+    /// Why a runtime stopped for good; later calls throw the matching error.
+    enum Ending {
+        case closed, terminated, heapLimit(Int)
+
+        var error: RuntimeError {
+            switch self {
+            case .closed: .closed
+            case .terminated: .terminated
+            case .heapLimit(let limit): .heapLimitExceeded(limit)
+            }
+        }
+    }
+
+    /// Why one call is being stopped.
+    enum StopReason {
+        case timedOut(Duration), cancelled
+
+        var error: any Error {
+            switch self {
+            case .timedOut(let limit): RuntimeError.timedOut(limit)
+            case .cancelled: CancellationError()
+            }
+        }
+    }
+
+    /// An `evalAsync` or async function call waiting for its promise.
+    struct PendingCall {
+        var id: UInt64
+        var promise: OpaquePointer
+        var completion: Completion<JSValue>
+        var kind: RuntimeStats.ExecutionKind
+        var start: ContinuousClock.Instant
+    }
+
+    private init(config: RuntimeConfig) {
+        self.config = config
+    }
+
+    /// Starts a runtime thread with a fresh isolate; returns once the isolate is ready and the
+    /// bootstrap script has run.
+    static func start(_ config: RuntimeConfig) throws -> Engine {
+        try config.validate()
         V8Platform.ensureInitialized()
-        let engine = Engine(name: name)
+        let engine = Engine(config: config)
         let started = Completion<Void>()
         do {
-            try RuntimeThread.spawn(name: "jsrun:\(name)") { engine.run(started) }
+            try RuntimeThread.spawn(name: "jsrun:\(config.name)") { engine.run(started) }
         } catch {
             throw RuntimeError.creationFailed("cannot start a thread (\(error))")
         }
@@ -49,7 +106,10 @@ final class Engine: @unchecked Sendable {
         return engine
     }
 
-    var isClosed: Bool { isClosing.load(ordering: .acquiring) }
+    var isClosed: Bool { control.withLock { $0.ending != nil } }
+
+    /// The error for a call made after the runtime stopped.
+    var endingError: RuntimeError { control.withLock { $0.ending?.error } ?? .closed }
 
     private var isOnRuntimeThread: Bool {
         thread.map(RuntimeThread.isCurrent) ?? false
@@ -59,86 +119,261 @@ final class Engine: @unchecked Sendable {
 
     private func run(_ started: Completion<Void>) {
         thread = RuntimeThread.current
-        guard let isolate = cv8_isolate_new() else {
-            started.fail(RuntimeError.creationFailed("V8 could not create an isolate"))
+        var options = cv8_isolate_options()
+        options.max_heap_bytes = config.maxHeapSize ?? 0
+        options.initial_heap_bytes = config.initialHeapSize ?? 0
+        options.console_enabled = config.console.isEnabled
+        options.host = cv8_host(
+            context: Unmanaged.passUnretained(self).toOpaque(), console: consoleCallback, wake: wakeCallback)
+        guard let isolate = cv8_isolate_new(&options) else {
+            started.fail(RuntimeError.creationFailed("V8 could not create an isolate and its context"))
+            finished.succeed(())
             return
         }
         self.isolate = isolate
-        terminable.withLock { $0 = IsolateHandle(pointer: isolate) }
-        started.succeed(())
+        control.withLock { $0.isolate = IsolateHandle(pointer: isolate) }
+        do {
+            if let bootstrap = config.bootstrap { _ = try evaluate(bootstrap, name: "<bootstrap>") }
+            started.succeed(())
+        } catch {
+            control.withLock { $0.ending = .closed }
+            started.fail(error)
+            queue.close()
+        }
 
         while true {
-            let batch = queue.take(spinningFor: Self.idleSpin)
+            let batch = queue.take(spinningFor: Self.idleSpin, until: nextTimer)
             if batch.isClosed {
                 for job in batch.jobs { job(nil) }
                 break
             }
             for job in batch.jobs { job(self) }
             cv8_run_pending_tasks(isolate)
+            // The jobs may have added or cleared timers: ask when the next one is due.
+            let wait = cv8_timers_next(isolate)
+            if wait == 0 { runTimers() } else { noteTimer(wait) }
             if !pending.isEmpty { settlePending() }
+            if !idleWaiters.isEmpty && nextTimer == nil && pending.isEmpty { wakeIdleWaiters() }
         }
         shutDown()
     }
 
     private func shutDown() {
-        for (promise, completion) in pending {
-            cv8_promise_release(isolate, promise)
-            completion.fail(RuntimeError.closed)
+        let error = endingError
+        for call in pending {
+            cv8_promise_release(isolate, call.promise)
+            call.completion.fail(error)
         }
         pending.removeAll()
-        terminable.withLock { $0 = nil }
+        wakeIdleWaiters()
+        control.withLock { $0.isolate = nil }
         cv8_isolate_dispose(isolate)
         isolate = nil
         finished.succeed(())
     }
 
-    /// Completes the `evalAsync` calls whose promises have settled.
+    /// Completes the async calls whose promises have settled.
     private func settlePending() {
-        pending.removeAll { entry in
-            let result = cv8_promise_poll(isolate, entry.promise)
+        pending.removeAll { call in
+            let result = cv8_promise_poll(isolate, call.promise)
             guard result.status != CV8_PENDING else { return false }
-            entry.completion.complete(Result { try value(of: result) })
+            call.completion.complete(Result { try value(of: result) })
+            record(call.kind, since: call.start)
             return true
         }
     }
 
+    private func wakeIdleWaiters() {
+        for waiter in idleWaiters { waiter.succeed(()) }
+        idleWaiters.removeAll()
+    }
+
+    // MARK: - Timers
+
+    /// Runs the timers that are due, under the configured timeout, and notes when the next
+    /// one is.
+    private func runTimers() {
+        let call = nextCallID.add(1, ordering: .relaxed).newValue
+        let watchdog = config.timeout.map { startWatchdog(for: call, after: $0) }
+        defer { watchdog?.cancel() }
+        // The reason is read inside the call: it is cleared when the call ends.
+        let (wait, status, reason) = running(call) { () -> (Double, cv8_status, String) in
+            var status = CV8_OK
+            let wait = cv8_timers_run(isolate, &status)
+            return (wait, status, status == CV8_TERMINATED ? "\(stopError())" : "")
+        }
+        noteTimer(wait)
+        switch status {
+        case CV8_HEAP_LIMIT:
+            end(.heapLimit(config.maxHeapSize ?? 0))
+        case CV8_TERMINATED where !isClosed:
+            // Stopped by the timeout (a close or terminate ends the loop by itself).
+            config.console.emit(.error, arguments: [.string("a timer callback was stopped: \(reason)")])
+        default:
+            break
+        }
+    }
+
+    /// Notes the shim's "milliseconds until the next timer" (negative: none).
+    private func noteTimer(_ wait: Double) {
+        nextTimer = wait < 0 ? nil : ContinuousClock.now + .microseconds(Int64(wait * 1000))
+    }
+
+    // MARK: - Calls and their stopping
+
+    /// Runs `body` as call `call`: while it runs, a timeout or cancellation of that call (and
+    /// only that call) terminates its JavaScript. Clears a termination nobody consumed.
+    private func running<T>(_ call: UInt64, _ body: () throws -> T) rethrows -> T {
+        control.withLock {
+            $0.runningCall = call
+            $0.stopReason = nil
+        }
+        defer {
+            let stopped = control.withLock { control -> Bool in
+                control.runningCall = 0
+                defer { control.stopReason = nil }
+                return control.stopReason != nil
+            }
+            // A stop that came as the JavaScript ended would otherwise hit the next call.
+            if stopped && !isClosed { cv8_isolate_cancel_termination(isolate) }
+        }
+        return try body()
+    }
+
+    /// Stops call `call`: terminates its JavaScript if it runs now, and fails it if it waits
+    /// for a promise. Any thread.
+    func stop(_ call: UInt64, because reason: StopReason) {
+        control.withLock { control in
+            guard control.runningCall == call, let isolate = control.isolate else { return }
+            control.stopReason = reason
+            cv8_isolate_terminate(isolate.pointer)
+        }
+        queue.push { engine in engine?.expire(call, because: reason) }
+    }
+
+    private func expire(_ call: UInt64, because reason: StopReason) {
+        guard let index = pending.firstIndex(where: { $0.id == call }) else { return }
+        let expired = pending.remove(at: index)
+        cv8_promise_release(isolate, expired.promise)
+        expired.completion.fail(reason.error)
+        record(expired.kind, since: expired.start)
+    }
+
+    /// The error for the call whose JavaScript was terminated (the one running now).
+    private func stopError() -> any Error {
+        control.withLock { control in
+            if let reason = control.stopReason { return reason.error }
+            return control.ending?.error ?? RuntimeError.terminated
+        }
+    }
+
+    private func startWatchdog(for call: UInt64, after limit: Duration) -> any DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        let nanoseconds = limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000
+        timer.schedule(deadline: .now() + .nanoseconds(Int(nanoseconds)), leeway: .milliseconds(1))
+        timer.setEventHandler { [weak self] in self?.stop(call, because: .timedOut(limit)) }
+        timer.resume()
+        return timer
+    }
+
+    private func record(_ kind: RuntimeStats.ExecutionKind, since start: ContinuousClock.Instant) {
+        let elapsed = start.duration(to: .now)
+        counters.withLock { $0.record(kind, elapsed) }
+    }
+
     // MARK: - Work from other threads
 
-    /// Runs `work` on the runtime thread and blocks until it returns. On the runtime thread
-    /// itself (a call from inside a host function), it runs in place.
-    func perform<T: Sendable>(_ work: @escaping @Sendable (Engine) throws -> T) throws -> T {
+    /// Runs `work` on the runtime thread as one call and blocks until it returns, stopping it
+    /// at `timeout`. On the runtime thread itself (a call from inside a host function), it
+    /// runs in place.
+    func perform<T: Sendable>(
+        _ kind: RuntimeStats.ExecutionKind, timeout: Duration?, _ work: @escaping @Sendable (Engine) throws -> T
+    ) throws -> T {
         if isOnRuntimeThread { return try work(self) }
+        let call = nextCallID.add(1, ordering: .relaxed).newValue
         let completion = Completion<T>()
         let accepted = queue.push { engine in
-            guard let engine else { return completion.fail(RuntimeError.closed) }
-            completion.complete(Result { try work(engine) })
+            guard let engine else { return completion.fail(self.endingError) }
+            let start = ContinuousClock.now
+            completion.complete(Result { try engine.running(call) { try work(engine) } })
+            engine.record(kind, since: start)
         }
-        guard accepted else { throw RuntimeError.closed }
+        guard accepted else { throw endingError }
+        let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0) }
+        defer { watchdog?.cancel() }
         return try completion.wait(spinningFor: Self.callerSpin)
     }
 
-    /// Starts `work` on the runtime thread, which completes the completion it is given, now
-    /// or later; suspends until then.
-    func performAsync(_ work: @escaping @Sendable (Engine, Completion<JSValue>) -> Void) async throws -> JSValue {
+    /// Starts `work` on the runtime thread as one call; `work` returns a shim result that may
+    /// be a pending promise, which the event loop then waits for. Suspends until the value is
+    /// there, the timeout passes or the task is cancelled.
+    func performAsync(
+        _ kind: RuntimeStats.ExecutionKind, timeout: Duration?,
+        _ work: @escaping @Sendable (Engine) throws -> cv8_result
+    ) async throws -> JSValue {
+        let call = nextCallID.add(1, ordering: .relaxed).newValue
         let completion = Completion<JSValue>()
         let accepted = queue.push { engine in
-            guard let engine else { return completion.fail(RuntimeError.closed) }
-            work(engine, completion)
+            guard let engine else { return completion.fail(self.endingError) }
+            engine.begin(call, kind, completion) { try work(engine) }
         }
-        guard accepted else { throw RuntimeError.closed }
-        return try await completion.value(spinningFor: Self.callerSpin)
+        guard accepted else { throw endingError }
+        let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0) }
+        defer { watchdog?.cancel() }
+        return try await withTaskCancellationHandler {
+            try await completion.value(spinningFor: Self.callerSpin)
+        } onCancel: {
+            stop(call, because: .cancelled)
+        }
     }
 
-    /// Closes the engine: stops running JavaScript, fails queued and pending calls with
-    /// `RuntimeError.closed`, and frees the isolate and the thread. With `waiting`, returns
-    /// once that is done (except on the runtime thread, which cannot wait for itself).
-    func close(waiting: Bool) {
-        if isClosing.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged {
-            terminable.withLock { isolate in
-                if let isolate { cv8_isolate_terminate(isolate.pointer) }
+    /// Runs the start of an async call; a pending promise joins the event loop's list.
+    private func begin(
+        _ call: UInt64, _ kind: RuntimeStats.ExecutionKind, _ completion: Completion<JSValue>,
+        _ work: () throws -> cv8_result
+    ) {
+        let start = ContinuousClock.now
+        // The value is read inside the call, so that a termination maps to this call's reason.
+        let outcome = running(call) { () -> Result<JSValue, any Error>? in
+            let result: cv8_result
+            do { result = try work() } catch { return .failure(error) }
+            if result.status == CV8_PENDING {
+                pending.append(
+                    PendingCall(id: call, promise: result.promise, completion: completion, kind: kind, start: start))
+                return nil
             }
-            queue.close()
+            return Result { try value(of: result) }
         }
+        if let outcome {
+            completion.complete(outcome)
+            record(kind, since: start)
+        }
+    }
+
+    /// Resumes the caller once no timer is pending and no async call waits.
+    func waitUntilIdle() async throws {
+        let idle = Completion<Void>()
+        guard
+            queue.push({ engine in
+                guard let engine else { return idle.succeed(()) }
+                engine.idleWaiters.append(idle)
+            })
+        else { return }
+        try await idle.value(spinningFor: .zero)
+    }
+
+    /// Ends the runtime for good with `ending`: running JavaScript stops, queued and pending
+    /// calls fail with the matching error, and the isolate and thread are freed. With
+    /// `waiting`, returns once that is done (except on the runtime thread, which cannot wait
+    /// for itself).
+    func end(_ ending: Ending, waiting: Bool = false) {
+        let first = control.withLock { control -> Bool in
+            guard control.ending == nil else { return false }
+            control.ending = ending
+            if let isolate = control.isolate { cv8_isolate_terminate(isolate.pointer) }
+            return true
+        }
+        if first { queue.close() }
         if waiting && !isOnRuntimeThread {
             // Park at once: disposing of an isolate takes a few hundred microseconds, part of it
             // on V8's worker thread, and a spinning caller only takes a core from it (measured
@@ -154,15 +389,9 @@ final class Engine: @unchecked Sendable {
         try value(of: run(source, name: name, awaiting: false))
     }
 
-    /// Runs a classic script and completes `completion` when its value (awaited like
-    /// `Promise.resolve`) settles.
-    func evaluate(_ source: String, name: String, completing completion: Completion<JSValue>) {
-        let result = run(source, name: name, awaiting: true)
-        if result.status == CV8_PENDING {
-            pending.append((result.promise, completion))
-        } else {
-            completion.complete(Result { try value(of: result) })
-        }
+    /// Runs a classic script for `evalAsync`: its value, resolved like `Promise.resolve`.
+    func startEvaluation(_ source: String, name: String) -> cv8_result {
+        run(source, name: name, awaiting: true)
     }
 
     private func run(_ source: String, name: String, awaiting: Bool) -> cv8_result {
@@ -176,7 +405,7 @@ final class Engine: @unchecked Sendable {
     }
 
     /// The Swift value or error that a result from the shim stands for.
-    private func value(of result: cv8_result) throws -> JSValue {
+    func value(of result: cv8_result) throws -> JSValue {
         switch result.status {
         case CV8_OK:
             do {
@@ -187,7 +416,14 @@ final class Engine: @unchecked Sendable {
         case CV8_EXCEPTION:
             throw JavaScriptError(result)
         case CV8_TERMINATED:
-            throw isClosed ? RuntimeError.closed : RuntimeError.terminated
+            throw stopError()
+        case CV8_HEAP_LIMIT:
+            let limit = config.maxHeapSize ?? 0
+            end(.heapLimit(limit))
+            throw RuntimeError.heapLimitExceeded(limit)
+        case CV8_FUNCTION:
+            let name = String(decoding: UnsafeRawBufferPointer(start: result.data, count: result.length), as: UTF8.self)
+            return .function(JSFunction(reference: FunctionHandle(engine: self, id: result.function_id, name: name)))
         case CV8_UNSERIALIZABLE:
             let message = String(
                 decoding: UnsafeRawBufferPointer(start: result.data, count: result.length), as: UTF8.self)
@@ -196,11 +432,93 @@ final class Engine: @unchecked Sendable {
             preconditionFailure("the shim returned status \(result.status.rawValue) where a value was expected")
         }
     }
+
+    // MARK: - Function handles
+
+    /// Calls function `id` with `arguments`, on the runtime thread; `awaiting` resolves the
+    /// result like `Promise.resolve`, so the result may be pending.
+    func callFunction(_ id: UInt32, _ arguments: [JSValue], awaiting: Bool) throws -> cv8_result {
+        do {
+            try V8ValueWriter.encode(.array(arguments), into: &argumentBuffer) {
+                (function) throws(V8ValueWriter.Failure) in
+                guard let handle = function.reference as? FunctionHandle, handle.engine === self else {
+                    throw .function(reason: "belongs to another runtime", path: "")
+                }
+                guard !handle.isReleased else { throw .function(reason: "was released", path: "") }
+                return handle.id
+            }
+        } catch {
+            throw RuntimeError.conversion(error.description)
+        }
+        return argumentBuffer.withUnsafeBufferPointer { bytes in
+            cv8_function_call(isolate, id, bytes.baseAddress, bytes.count, awaiting)
+        }
+    }
+
+    /// Frees function `id` in the isolate, soon; any thread, never blocks.
+    func releaseFunction(_ id: UInt32) {
+        if isOnRuntimeThread {
+            cv8_function_release(isolate, id)
+        } else {
+            queue.push { engine in engine.map { cv8_function_release($0.isolate, id) } }
+        }
+    }
+
+    // MARK: - Stats
+
+    var isOnRuntimeThreadForStats: Bool { isOnRuntimeThread }
+
+    /// The isolate's heap and timers; on the runtime thread.
+    func readHeap() -> cv8_stats {
+        var stats = cv8_stats()
+        cv8_isolate_stats(isolate, &stats)
+        return stats
+    }
+
+    func pushStatsJob(_ heap: Completion<cv8_stats>) -> Bool {
+        queue.push { engine in
+            guard let engine else { return heap.fail(self.endingError) }
+            heap.succeed(engine.readHeap())
+        }
+    }
+
+    /// Asks the JavaScript running now, if any, to read the stats at its next safe point.
+    func requestInterrupt(_ heap: Completion<cv8_stats>) {
+        control.withLock { control in
+            guard control.runningCall != 0, let isolate = control.isolate else { return }
+            let request = Unmanaged.passRetained(HeapRequest(heap, isolate)).toOpaque()
+            cv8_isolate_request_interrupt(isolate.pointer, heapInterrupt, request)
+        }
+    }
+
+    // MARK: - Host callbacks, from the shim
+
+    /// A console call from JavaScript, on the runtime thread.
+    fileprivate func console(_ level: Int32, _ data: UnsafePointer<UInt8>?, _ length: Int) {
+        guard let arguments = try? V8ValueReader.decode(UnsafeRawBufferPointer(start: data, count: length)).arrayValue,
+            ConsoleLevel.allCases.indices.contains(Int(level))
+        else { return }
+        config.console.emit(ConsoleLevel.allCases[Int(level)], arguments: arguments)
+    }
+
+    /// V8 posted a task for the isolate: an empty job wakes the thread, which then runs it.
+    fileprivate func wake() {
+        queue.push { _ in }
+    }
 }
 
-/// An isolate pointer shared with other threads, for the one call they may make on it
-/// (`cv8_isolate_terminate`), always under the engine's lock.
-private struct IsolateHandle: @unchecked Sendable {
+private let consoleCallback: @convention(c) (UnsafeMutableRawPointer?, Int32, UnsafePointer<UInt8>?, Int) -> Void = {
+    context, level, data, length in
+    Unmanaged<Engine>.fromOpaque(context!).takeUnretainedValue().console(level, data, length)
+}
+
+private let wakeCallback: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in
+    Unmanaged<Engine>.fromOpaque(context!).takeUnretainedValue().wake()
+}
+
+/// An isolate pointer shared with other threads, for the calls they may make on it
+/// (`cv8_isolate_terminate`, `cv8_isolate_request_interrupt`), always under the engine's lock.
+struct IsolateHandle: @unchecked Sendable {
     let pointer: OpaquePointer
 }
 

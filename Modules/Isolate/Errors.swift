@@ -85,23 +85,63 @@ public struct StackFrame: Sendable, Equatable, CustomStringConvertible {
 public enum RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The runtime was closed: by ``Runtime/close()`` before or during this call.
     case closed
-    /// The JavaScript was stopped by termination.
+    /// The runtime was stopped by ``Runtime/terminate()``, before or during this call.
     case terminated
+    /// The call ran past its timeout (the given limit) and its JavaScript was stopped. The
+    /// runtime stays usable.
+    case timedOut(Duration)
+    /// The JavaScript heap reached the runtime's `maxHeapSize` (in bytes). The script was
+    /// stopped and the runtime closed: a heap at its limit cannot be trusted with more work.
+    case heapLimitExceeded(Int)
     /// A JavaScript value could not become a Swift value, or the other way round.
     case conversion(String)
+    /// A ``RuntimeConfig`` value is out of range; the message says which and why.
+    case invalidConfiguration(String)
     /// The runtime could not be created.
     case creationFailed(String)
+    /// A ``JSFunction`` was used after ``JSFunction/release()``.
+    case functionReleased
 
     public var description: String {
         switch self {
         case .closed:
             "the runtime is closed: create a new Runtime to run more JavaScript"
         case .terminated:
-            "the JavaScript was terminated before it finished"
+            "the runtime was terminated (Runtime.terminate()): create a new Runtime to run more JavaScript"
+        case .timedOut(let limit):
+            "the JavaScript timed out after \(limit.jsrunText) and was stopped; the runtime is still usable"
+        case .heapLimitExceeded(let limit):
+            "the JavaScript heap reached its limit of \(limit.bytesText) and the script was stopped; "
+                + "the runtime was closed"
         case .conversion(let message):
             "cannot convert the value: \(message)"
+        case .invalidConfiguration(let message):
+            "invalid runtime configuration: \(message)"
         case .creationFailed(let reason):
             "cannot create a runtime: \(reason)"
+        case .functionReleased:
+            "the function handle was released: get the function from JavaScript again"
         }
+    }
+}
+
+extension Duration {
+    /// `1.5 s`, `100 ms`, `250 us`, for messages.
+    var jsrunText: String {
+        let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
+        func trimmed(_ value: Double) -> String {
+            let rounded = (value * 1000).rounded() / 1000
+            return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        }
+        if seconds >= 1 { return "\(trimmed(seconds)) s" }
+        if seconds >= 0.001 { return "\(trimmed(seconds * 1000)) ms" }
+        return "\(trimmed(seconds * 1e6)) us"
+    }
+}
+
+extension Int {
+    /// `16 MiB`, `1024 bytes`, for messages.
+    var bytesText: String {
+        self >= 1 << 20 && self % (1 << 20) == 0 ? "\(self >> 20) MiB" : "\(self) bytes"
     }
 }

@@ -20,40 +20,81 @@ import Convert
 /// order they arrive. A waiting caller spins for a few microseconds, then parks; an idle
 /// runtime's thread parks too, and uses no CPU.
 ///
+/// ## Limits
+///
+/// Every call can have a timeout (its own `timeout:` or ``RuntimeConfig/timeout``): past it,
+/// the call's JavaScript is stopped, busy or waiting on a promise, the call throws
+/// ``RuntimeError/timedOut(_:)``, and the runtime stays usable. Cancelling the task of an
+/// `evalAsync` stops it the same way, with `CancellationError`. A script that exhausts
+/// ``RuntimeConfig/maxHeapSize`` throws ``RuntimeError/heapLimitExceeded(_:)`` and closes the
+/// runtime; the process lives on. Deep recursion is a JavaScript `RangeError`.
+///
+/// ## Event loop
+///
+/// `setTimeout`, `setInterval`, their `clear` functions and `queueMicrotask` work as in a
+/// browser or Node: microtasks run after each call and each timer, timers run in due order on
+/// the runtime's thread while the runtime lives, and `close()` cancels those left.
+/// ``evalAsync(_:name:timeout:)`` waits for its own promise only;
+/// ``waitUntilIdle()`` waits until no timer and no async call is left.
+///
 /// ## Lifetime
 ///
 /// ``close()`` stops whatever JavaScript is running, fails calls still waiting with
 /// ``RuntimeError/closed``, and frees the isolate and the thread before it returns. A runtime
 /// that is dropped without `close()` is closed the same way when its last reference goes,
-/// except that the thread finishes freeing the isolate in the background.
+/// except that the thread finishes freeing the isolate in the background. ``terminate()``
+/// does the same from any thread without waiting, and later calls throw
+/// ``RuntimeError/terminated``.
 public final class Runtime: Sendable, CustomStringConvertible {
     /// The configuration the runtime was created with.
     public let config: RuntimeConfig
     let engine: Engine
 
-    /// Creates a runtime and waits until its isolate is ready (about a millisecond).
+    /// Creates a runtime and waits until its isolate is ready (about a millisecond) and the
+    /// ``RuntimeConfig/bootstrap`` script has run.
     ///
     /// V8 is initialised on first use; see `V8Platform` to set flags before that.
-    /// - Throws: ``RuntimeError/creationFailed(_:)`` when no thread or isolate can be created.
+    /// - Throws: ``RuntimeError/invalidConfiguration(_:)`` for limits out of range;
+    ///   ``JavaScriptError`` when the bootstrap script throws;
+    ///   ``RuntimeError/creationFailed(_:)`` when no thread or isolate can be created.
     public init(_ config: RuntimeConfig = RuntimeConfig()) throws {
         self.config = config
-        self.engine = try Engine.start(name: config.name)
+        self.engine = try Engine.start(config)
     }
 
     deinit {
-        engine.close(waiting: false)
+        engine.end(.closed)
     }
 
     /// Closes the runtime. Idempotent; see "Lifetime" above. Blocks until the isolate and
     /// its thread are freed (called from inside the runtime's own thread, it cannot wait for
-    /// itself and returns at once).
+    /// itself and returns at once). After ``terminate()`` it does nothing.
     public func close() {
-        engine.close(waiting: true)
+        engine.end(.closed, waiting: true)
     }
 
-    /// Whether ``close()`` has been called. Every call on a closed runtime throws
-    /// ``RuntimeError/closed``.
+    /// Stops the runtime for good, from any thread, without waiting: the JavaScript running
+    /// now stops, and this call and every later one throw ``RuntimeError/terminated``. The
+    /// isolate and thread are freed in the background. Idempotent.
+    public func terminate() {
+        engine.end(.terminated)
+    }
+
+    /// Whether the runtime was closed, terminated, or closed itself after its heap limit.
+    /// Every call on such a runtime throws the matching ``RuntimeError``.
     public var isClosed: Bool { engine.isClosed }
+
+    /// A snapshot of the runtime's memory and activity. Answers while JavaScript runs too: it
+    /// then reads the heap at the script's next safe point. Blocks briefly.
+    public func stats() throws -> RuntimeStats {
+        try engine.stats()
+    }
+
+    /// Waits until no timer is pending and no async call waits for a promise, as Node waits
+    /// before it exits. Returns at once when the runtime is closed.
+    public func waitUntilIdle() async throws {
+        try await engine.waitUntilIdle()
+    }
 
     public var description: String {
         "Runtime(\(config.name)\(isClosed ? ", closed" : ""))"
@@ -64,33 +105,39 @@ public final class Runtime: Sendable, CustomStringConvertible {
     /// Runs `source` as a classic script in the global scope and returns its completion value.
     ///
     /// Declarations persist between calls, as in a browser console: `var`, functions, and
-    /// top-level `let`/`const`/`class`. A promise is not awaited: use ``evalAsync(_:name:)``.
+    /// top-level `let`/`const`/`class`. A promise is not awaited: use ``evalAsync(_:name:timeout:)``.
     /// Pending microtasks run before the call returns.
     ///
     /// This call blocks the calling thread until the script finishes. From an `async`
-    /// context, prefer ``evalAsync(_:name:)``, which suspends instead.
+    /// context, prefer ``evalAsync(_:name:timeout:)``, which suspends instead.
+    ///
+    /// A function comes back as a ``JSFunction`` handle (``JSValue/function(_:)``).
     ///
     /// - Parameters:
     ///   - source: JavaScript source.
     ///   - name: The script's name in stack traces and syntax errors.
+    ///   - timeout: The longest the script may run; `nil` for ``RuntimeConfig/timeout``.
     /// - Throws: ``JavaScriptError`` when the script throws or does not parse;
+    ///   ``RuntimeError/timedOut(_:)`` past the timeout;
     ///   ``RuntimeError/conversion(_:)`` when the result has no ``JSValue`` representation;
     ///   ``RuntimeError/closed`` when the runtime is closed.
     @discardableResult
-    public func eval(_ source: String, name: String = "<eval>") throws -> JSValue {
-        try engine.perform { engine in try engine.evaluate(source, name: name) }
+    public func eval(_ source: String, name: String = "<eval>", timeout: Duration? = nil) throws -> JSValue {
+        try engine.perform(.evalSync, timeout: timeout) { engine in try engine.evaluate(source, name: name) }
     }
 
-    /// Runs `source` like ``eval(_:name:)`` and decodes its completion value into `T`.
+    /// Runs `source` like ``eval(_:name:timeout:)`` and decodes its completion value into `T`.
     ///
     /// ```swift
     /// struct Point: Decodable { var x, y: Double }
     /// let p = try runtime.eval("({x: 1, y: 2})", as: Point.self)
     /// ```
-    /// - Throws: what ``eval(_:name:)`` throws, and `DecodingError` (with the coding path)
+    /// - Throws: what ``eval(_:name:timeout:)`` throws, and `DecodingError` (with the coding path)
     ///   when the value does not decode into `T`.
-    public func eval<T: Decodable>(_ source: String, as type: T.Type = T.self, name: String = "<eval>") throws -> T {
-        try JSValueDecoder().decode(type, from: eval(source, name: name))
+    public func eval<T: Decodable>(
+        _ source: String, as type: T.Type = T.self, name: String = "<eval>", timeout: Duration? = nil
+    ) throws -> T {
+        try JSValueDecoder().decode(type, from: eval(source, name: name, timeout: timeout))
     }
 
     /// Runs `source` as a classic script and waits for its completion value to settle, as
@@ -100,21 +147,26 @@ public final class Runtime: Sendable, CustomStringConvertible {
     /// promise may settle through later work on the runtime, such as another `eval` that
     /// resolves it.
     ///
+    /// The timeout covers the whole wait, and cancelling the calling task stops the call with
+    /// `CancellationError`; either way the promise is let go and the runtime stays usable.
+    ///
     /// - Throws: ``JavaScriptError`` when the script throws or the promise rejects (a rejection
     ///   with a non-Error value has the message `"Uncaught (in promise) <value>"`), and what
-    ///   ``eval(_:name:)`` throws.
+    ///   ``eval(_:name:timeout:)`` throws.
     @discardableResult
-    public func evalAsync(_ source: String, name: String = "<eval_async>") async throws -> JSValue {
-        try await engine.performAsync { engine, completion in
-            engine.evaluate(source, name: name, completing: completion)
+    public func evalAsync(_ source: String, name: String = "<eval_async>", timeout: Duration? = nil) async throws
+        -> JSValue
+    {
+        try await engine.performAsync(.evalAsync, timeout: timeout) { engine in
+            engine.startEvaluation(source, name: name)
         }
     }
 
-    /// Runs `source` like ``evalAsync(_:name:)`` and decodes the settled value into `T`.
-    public func evalAsync<T: Decodable>(_ source: String, as type: T.Type = T.self, name: String = "<eval_async>")
-        async throws -> T
-    {
-        try JSValueDecoder().decode(type, from: await evalAsync(source, name: name))
+    /// Runs `source` like ``evalAsync(_:name:timeout:)`` and decodes the settled value into `T`.
+    public func evalAsync<T: Decodable>(
+        _ source: String, as type: T.Type = T.self, name: String = "<eval_async>", timeout: Duration? = nil
+    ) async throws -> T {
+        try JSValueDecoder().decode(type, from: await evalAsync(source, name: name, timeout: timeout))
     }
 
     // MARK: - Scoped runtimes

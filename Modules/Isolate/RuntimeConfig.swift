@@ -1,14 +1,83 @@
 /// How to set up a ``Runtime``. Every property has a default, so `RuntimeConfig()` works.
 ///
 /// ```swift
-/// let runtime = try Runtime(RuntimeConfig(name: "plugin-host"))
+/// let config = RuntimeConfig(
+///     name: "plugin-host",
+///     timeout: .seconds(2),          // for every call that does not give its own
+///     maxHeapSize: 64 << 20,         // bytes
+///     console: .logger(Logger(label: "plugins")),
+///     bootstrap: "globalThis.VERSION = '1.0'"
+/// )
+/// let runtime = try Runtime(config)
 /// ```
 public struct RuntimeConfig: Sendable {
     /// A name for the runtime, shown in its thread's name (`jsrun:NAME`, as far as Linux keeps
     /// it) and in ``Runtime/description``: useful when a process runs many runtimes.
     public var name: String
 
-    public init(name: String = "runtime") {
+    /// The longest a call may take (`eval`, `evalAsync`, a function call) when it does not give
+    /// a `timeout:` of its own; `nil` for no limit. A call past its limit throws
+    /// ``RuntimeError/timedOut(_:)``, whether its JavaScript is busy or waits on a promise,
+    /// and the runtime stays usable. Timer callbacks run under the same limit, each batch.
+    public var timeout: Duration?
+
+    /// The most memory the JavaScript heap may use, in bytes; `nil` for V8's default (which
+    /// depends on the machine's memory). A script that needs more is stopped with
+    /// ``RuntimeError/heapLimitExceeded(_:)`` and the runtime closes; the process lives on.
+    /// At least ``minimumHeapSize``.
+    public var maxHeapSize: Int?
+
+    /// The heap's starting size in bytes; `nil` for V8's default. Needs ``maxHeapSize`` and
+    /// may not exceed it.
+    public var initialHeapSize: Int?
+
+    /// Where `console.log` and its siblings go: nowhere by default, as in the reference
+    /// library (the methods exist and do nothing).
+    public var console: ConsoleOutput
+
+    /// A classic script run once when the runtime is created, before any other code, named
+    /// `<bootstrap>`. Its globals and declarations stay. If it throws, creating the runtime
+    /// throws that ``JavaScriptError``.
+    public var bootstrap: String?
+
+    /// The smallest ``maxHeapSize`` accepted. V8 needs about this much for an empty context;
+    /// below it, V8 would abort the process, so it is a configuration error instead.
+    public static let minimumHeapSize = 4 << 20
+
+    public init(
+        name: String = "runtime",
+        timeout: Duration? = nil,
+        maxHeapSize: Int? = nil,
+        initialHeapSize: Int? = nil,
+        console: ConsoleOutput = .disabled,
+        bootstrap: String? = nil
+    ) {
         self.name = name
+        self.timeout = timeout
+        self.maxHeapSize = maxHeapSize
+        self.initialHeapSize = initialHeapSize
+        self.console = console
+        self.bootstrap = bootstrap
+    }
+
+    /// Checks the limits before any thread or isolate is made.
+    func validate() throws(RuntimeError) {
+        if let timeout, timeout <= .zero {
+            throw .invalidConfiguration("timeout must be positive, not \(timeout)")
+        }
+        if let maxHeapSize, maxHeapSize < Self.minimumHeapSize {
+            throw .invalidConfiguration(
+                "maxHeapSize \(maxHeapSize.bytesText) is below the minimum of \(Self.minimumHeapSize.bytesText)")
+        }
+        if let initialHeapSize {
+            guard let maxHeapSize else {
+                throw .invalidConfiguration("initialHeapSize needs maxHeapSize to be set as well")
+            }
+            guard initialHeapSize > 0, initialHeapSize <= maxHeapSize else {
+                throw .invalidConfiguration(
+                    "initialHeapSize (\(initialHeapSize.bytesText)) must be positive and cannot exceed "
+                        + "maxHeapSize (\(maxHeapSize.bytesText))")
+            }
+        }
     }
 }

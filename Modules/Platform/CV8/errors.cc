@@ -115,7 +115,7 @@ cv8_result record(cv8_isolate *state, Local<Context> context, Local<Value> excep
     bool has_thrown = false;
     if (!is_error) {
         cv8_result thrown = cv8::serialize_quietly(state, context, exception);
-        if (thrown.status == CV8_TERMINATED) return thrown;
+        if (thrown.status == CV8_TERMINATED || thrown.status == CV8_HEAP_LIMIT) return thrown;
         has_thrown = thrown.status == CV8_OK;
         // The record is serialized into the same buffer next, so keep a copy.
         if (has_thrown) state->thrown.assign(reinterpret_cast<const char *>(thrown.data), thrown.length);
@@ -132,12 +132,15 @@ cv8_result record(cv8_isolate *state, Local<Context> context, Local<Value> excep
 
 }  // namespace
 
+cv8_result cv8::terminated(cv8_isolate *state) {
+    // Leave the isolate usable for the next call once no JavaScript is on the stack.
+    state->isolate->CancelTerminateExecution();
+    return status_only(state->heap_limit_reached ? CV8_HEAP_LIMIT : CV8_TERMINATED);
+}
+
 cv8_result cv8::caught(cv8_isolate *state, Local<Context> context, v8::TryCatch &try_catch) {
-    if (try_catch.HasTerminated() || state->isolate->IsExecutionTerminating()) {
-        // Leave the isolate usable for the next call once no JavaScript is on the stack.
-        state->isolate->CancelTerminateExecution();
-        return status_only(CV8_TERMINATED);
-    }
+    if (try_catch.HasTerminated() || state->isolate->IsExecutionTerminating())
+        return terminated(state);
     return record(state, context, try_catch.Exception(), try_catch.Message(), "Uncaught ");
 }
 

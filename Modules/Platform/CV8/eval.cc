@@ -57,6 +57,12 @@ cv8_result cv8_eval(cv8_isolate *state, const char *source, size_t source_length
         isolate->PerformMicrotaskCheckpoint();
         return cv8::caught(state, context, try_catch);
     }
+    return cv8::finish(state, context, try_catch, value, await_result);
+}
+
+cv8_result cv8::finish(cv8_isolate *state, v8::Local<v8::Context> context,
+                       v8::TryCatch &try_catch, v8::Local<v8::Value> value, bool await_result) {
+    v8::Isolate *isolate = state->isolate;
     v8::Local<v8::Promise> promise;
     if (await_result && !resolved(context, value).ToLocal(&promise))
         return cv8::caught(state, context, try_catch);

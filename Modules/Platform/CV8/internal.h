@@ -4,8 +4,12 @@
 #include <libplatform/libplatform.h>
 #include <v8.h>
 
+#include <map>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "CV8.h"
 
@@ -13,10 +17,33 @@ struct cv8_promise {
     v8::Global<v8::Promise> promise;
 };
 
+// A pending setTimeout or setInterval.
+struct cv8_timer {
+    v8::Global<v8::Function> callback;
+    std::vector<v8::Global<v8::Value>> arguments;
+    double interval_ms = 0;  // 0 for a setTimeout
+};
+
 struct cv8_isolate {
     v8::Isolate *isolate = nullptr;
     v8::ArrayBuffer::Allocator *allocator = nullptr;
     v8::Global<v8::Context> context;
+    cv8_host host{};
+    bool console_enabled = false;
+
+    // Set by the near-heap-limit callback: the termination that follows is the heap's doing.
+    bool heap_limit_reached = false;
+
+    // Timers by id, and the order they are due in: (due time in ms, sequence) -> id.
+    std::unordered_map<uint32_t, cv8_timer> timers;
+    std::map<std::pair<double, uint64_t>, uint32_t> timer_queue;
+    uint32_t next_timer_id = 1;
+    uint64_t next_timer_sequence = 0;
+    uint32_t active_intervals = 0;
+
+    // Functions handed to the host, by id.
+    std::unordered_map<uint32_t, v8::Global<v8::Function>> functions;
+    uint32_t next_function_id = 1;
 
     // The buffer results are serialized into: reused across calls, owned here.
     uint8_t *buffer = nullptr;
@@ -31,7 +58,36 @@ struct cv8_isolate {
 
 namespace cv8 {
 
+// platform.cc: the default platform that V8 runs on (for PumpMessageLoop and shutdown).
 v8::Platform *platform();
+
+// platform.cc: wakes the host when V8 posts a task for `isolate`, from any thread.
+void watch_tasks(v8::Isolate *isolate, cv8_host host);
+void unwatch_tasks(v8::Isolate *isolate);
+
+// globals.cc: installs console, timers and queueMicrotask on the context's global object.
+bool install_globals(cv8_isolate *state, v8::Local<v8::Context> context);
+
+// globals.cc: sends `arguments` to the host's console callback at `level`.
+void console_emit(cv8_isolate *state, v8::Local<v8::Context> context, int level,
+                  v8::Local<v8::Array> arguments);
+
+// timers.cc: releases every timer (at dispose).
+void clear_timers(cv8_isolate *state);
+
+// functions.cc: holds `function` as a handle; the result is CV8_FUNCTION with its id and name.
+cv8_result hold_function(cv8_isolate *state, v8::Local<v8::Function> function);
+
+// values.cc: reads a value written in V8's format, with function ids for host objects.
+v8::MaybeLocal<v8::Value> deserialize(cv8_isolate *state, v8::Local<v8::Context> context,
+                                      const uint8_t *data, size_t length);
+
+// eval.cc: the result of a value that was just computed: serialized, or awaited.
+cv8_result finish(cv8_isolate *state, v8::Local<v8::Context> context, v8::TryCatch &try_catch,
+                  v8::Local<v8::Value> value, bool await_result);
+
+// errors.cc: the result for an execution stopped by termination or by the heap limit.
+cv8_result terminated(cv8_isolate *state);
 
 // values.cc: serializes `value` into the isolate's buffer. CV8_OK, or CV8_UNSERIALIZABLE
 // with a message, or an exception/termination raised while reading the value.
@@ -53,7 +109,7 @@ cv8_result rejection(cv8_isolate *state, v8::Local<v8::Context> context,
 
 // A result that carries no data.
 inline cv8_result status_only(cv8_status status) {
-    return cv8_result{status, nullptr, 0, nullptr, nullptr, 0};
+    return cv8_result{status, nullptr, 0, nullptr, nullptr, 0, 0};
 }
 
 }  // namespace cv8

@@ -1,20 +1,47 @@
-// Isolates: creation, disposal, termination, and the platform's tasks.
+// Isolates: creation with limits, disposal, termination, interrupts, stats, the platform's tasks.
 #include "internal.h"
 
+#include <algorithm>
 #include <cstdlib>
 
-cv8_isolate *cv8_isolate_new(void) {
+namespace {
+
+// V8 calls this when the heap is about to run out. Its default is to abort the process; here
+// the running script is terminated instead, and the limit is raised a little so that V8 can
+// unwind it (the engine closes the runtime afterwards: its heap is past its limit).
+size_t near_heap_limit(void *data, size_t current_limit, size_t initial_limit) {
+    auto *state = static_cast<cv8_isolate *>(data);
+    state->heap_limit_reached = true;
+    state->isolate->TerminateExecution();
+    return current_limit + std::max<size_t>({initial_limit / 2, current_limit / 4, 4u << 20});
+}
+
+void release(cv8_isolate *state) {
+    delete state->allocator;
+    std::free(state->buffer);
+    delete state;
+}
+
+}  // namespace
+
+cv8_isolate *cv8_isolate_new(const cv8_isolate_options *options) {
     auto *state = new cv8_isolate();
+    state->host = options->host;
+    state->console_enabled = options->console_enabled;
     state->allocator = v8::ArrayBuffer::Allocator::NewDefaultAllocator();
     v8::Isolate::CreateParams params;
     params.array_buffer_allocator = state->allocator;
+    if (options->max_heap_bytes > 0)
+        params.constraints.ConfigureDefaultsFromHeapSize(options->initial_heap_bytes,
+                                                         options->max_heap_bytes);
     state->isolate = v8::Isolate::New(params);
     if (state->isolate == nullptr) {
-        delete state->allocator;
-        delete state;
+        release(state);
         return nullptr;
     }
     v8::Isolate *isolate = state->isolate;
+    isolate->AddNearHeapLimitCallback(near_heap_limit, state);
+    cv8::watch_tasks(isolate, state->host);
     // The isolate lives on one thread for its whole life, so it stays entered.
     isolate->Enter();
     // Microtasks run when the shim says so: after each job, like a browser's event loop.
@@ -24,22 +51,55 @@ cv8_isolate *cv8_isolate_new(void) {
 
     v8::HandleScope handle_scope(isolate);
     v8::Local<v8::Context> context = v8::Context::New(isolate);
+    if (context.IsEmpty() || !cv8::install_globals(state, context)) {
+        cv8_isolate_dispose(state);
+        return nullptr;
+    }
     state->context.Reset(isolate, context);
     return state;
 }
 
 void cv8_isolate_dispose(cv8_isolate *state) {
+    v8::Isolate *isolate = state->isolate;
+    cv8::unwatch_tasks(isolate);
     for (cv8_promise *promise : state->promises) delete promise;
     state->promises.clear();
+    cv8::clear_timers(state);
+    state->functions.clear();
     state->context.Reset();
-    state->isolate->Exit();
-    state->isolate->Dispose();
-    delete state->allocator;
-    std::free(state->buffer);
-    delete state;
+    isolate->Exit();
+    isolate->Dispose();
+    // The default platform keeps a task queue per isolate until told it is gone.
+    v8::platform::NotifyIsolateShutdown(cv8::platform(), isolate);
+    release(state);
 }
 
 void cv8_isolate_terminate(cv8_isolate *state) { state->isolate->TerminateExecution(); }
+
+void cv8_isolate_cancel_termination(cv8_isolate *state) {
+    state->isolate->CancelTerminateExecution();
+}
+
+void cv8_isolate_request_interrupt(cv8_isolate *state, void (*callback)(void *), void *context) {
+    state->isolate->RequestInterrupt([](v8::Isolate *, void *data) {
+        auto *call = static_cast<std::pair<void (*)(void *), void *> *>(data);
+        call->first(call->second);
+        delete call;
+    }, new std::pair<void (*)(void *), void *>(callback, context));
+}
+
+void cv8_isolate_stats(cv8_isolate *state, cv8_stats *stats) {
+    v8::HeapStatistics heap;
+    state->isolate->GetHeapStatistics(&heap);
+    stats->heap_total_bytes = heap.total_heap_size();
+    stats->heap_used_bytes = heap.used_heap_size();
+    stats->heap_limit_bytes = heap.heap_size_limit();
+    stats->external_memory_bytes = heap.external_memory();
+    stats->physical_total_bytes = heap.total_physical_size();
+    stats->active_intervals = state->active_intervals;
+    stats->active_timers = static_cast<uint32_t>(state->timers.size()) - state->active_intervals;
+    stats->function_handles = static_cast<uint32_t>(state->functions.size());
+}
 
 void cv8_run_pending_tasks(cv8_isolate *state) {
     v8::Isolate *isolate = state->isolate;

@@ -66,18 +66,20 @@ cv8_result write(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v
         if (delegate.failed_to_clone) {
             return cv8_result{CV8_UNSERIALIZABLE,
                               reinterpret_cast<const uint8_t *>(state->message.data()),
-                              state->message.size(), nullptr, nullptr, 0};
+                              state->message.size(), nullptr, nullptr, 0, 0};
         }
         return cv8::status_only(CV8_EXCEPTION);
     }
     std::pair<uint8_t *, size_t> written = serializer.Release();
-    return cv8_result{CV8_OK, written.first, written.second, nullptr, nullptr, 0};
+    return cv8_result{CV8_OK, written.first, written.second, nullptr, nullptr, 0, 0};
 }
 
 }  // namespace
 
 cv8_result cv8::serialize(cv8_isolate *state, v8::Local<v8::Context> context,
                           v8::Local<v8::Value> value) {
+    // A function cannot be cloned: the host gets a handle to it instead.
+    if (value->IsFunction()) return cv8::hold_function(state, value.As<v8::Function>());
     v8::TryCatch try_catch(state->isolate);
     cv8_result result = write(state, context, value, try_catch);
     // A getter or proxy trap threw while reading the value (or execution was terminated).
@@ -92,4 +94,39 @@ cv8_result cv8::serialize_quietly(cv8_isolate *state, v8::Local<v8::Context> con
     cv8_result result = write(state, context, value, try_catch);
     if (result.status == CV8_TERMINATED) return cv8::caught(state, context, try_catch);
     return result;
+}
+
+namespace {
+
+// Reads host objects: the host writes a function handle as its id.
+class ReadDelegate final : public v8::ValueDeserializer::Delegate {
+  public:
+    explicit ReadDelegate(cv8_isolate *state) : state_(state) {}
+
+    v8::MaybeLocal<v8::Object> ReadHostObject(v8::Isolate *isolate) override {
+        uint32_t id = 0;
+        if (deserializer != nullptr && deserializer->ReadUint32(&id)) {
+            auto found = state_->functions.find(id);
+            if (found != state_->functions.end()) return found->second.Get(isolate);
+        }
+        isolate->ThrowError("a function handle passed to JavaScript was already released");
+        return {};
+    }
+
+    v8::ValueDeserializer *deserializer = nullptr;
+
+  private:
+    cv8_isolate *state_;
+};
+
+}  // namespace
+
+v8::MaybeLocal<v8::Value> cv8::deserialize(cv8_isolate *state, v8::Local<v8::Context> context,
+                                           const uint8_t *data, size_t length) {
+    ReadDelegate delegate(state);
+    v8::ValueDeserializer deserializer(state->isolate, data, length, &delegate);
+    delegate.deserializer = &deserializer;
+    bool header = false;
+    if (!deserializer.ReadHeader(context).To(&header) || !header) return {};
+    return deserializer.ReadValue(context);
 }

@@ -36,14 +36,65 @@ const char *cv8_platform_version(void);
 /// An isolate with one context, plus the shim's per-isolate state. Opaque.
 typedef struct cv8_isolate cv8_isolate;
 
-/// Creates an isolate with one context. Returns NULL when V8 could not create one.
-cv8_isolate *cv8_isolate_new(void);
+/// What the host (Swift) gives an isolate to call back. Every callback gets `context`.
+typedef struct cv8_host {
+    void *context;
+    /// A console method was called, on the isolate's thread: `level` is a cv8_console_level,
+    /// `data` the arguments serialized as one array (functions and symbols, and values that
+    /// cannot be serialized, replaced by their string form).
+    void (*console)(void *context, int level, const uint8_t *data, size_t length);
+    /// V8 posted a task for this isolate, from any thread: the host should wake the isolate's
+    /// thread so that it runs `cv8_run_pending_tasks`.
+    void (*wake)(void *context);
+} cv8_host;
+
+/// The console methods' levels, in the order Swift's `ConsoleLevel` lists them.
+typedef enum cv8_console_level {
+    CV8_CONSOLE_DEBUG = 0,
+    CV8_CONSOLE_INFO = 1,
+    CV8_CONSOLE_LOG = 2,
+    CV8_CONSOLE_WARN = 3,
+    CV8_CONSOLE_ERROR = 4,
+} cv8_console_level;
+
+typedef struct cv8_isolate_options {
+    /// The heap limits in bytes; 0 for V8's defaults. The caller validates them.
+    size_t max_heap_bytes;
+    size_t initial_heap_bytes;
+    /// Whether `console` reaches the host; when false its methods do nothing.
+    bool console_enabled;
+    cv8_host host;
+} cv8_isolate_options;
+
+/// Creates an isolate with one context, `console`, timers and `queueMicrotask`. Returns NULL
+/// when V8 could not create one (for instance a heap too small for a context).
+cv8_isolate *cv8_isolate_new(const cv8_isolate_options *options);
 
 /// Disposes of the isolate and everything it holds. The pointer is invalid afterwards.
 void cv8_isolate_dispose(cv8_isolate *isolate);
 
 /// Stops the JavaScript running on the isolate's thread as soon as possible. Any thread.
 void cv8_isolate_terminate(cv8_isolate *isolate);
+/// Clears a termination requested by `cv8_isolate_terminate` that no JavaScript consumed, so it
+/// cannot hit the next call. On the isolate's thread, with no JavaScript running.
+void cv8_isolate_cancel_termination(cv8_isolate *isolate);
+/// Runs `callback(context)` on the isolate's thread at the next safe point of the JavaScript
+/// running there (nothing happens while no JavaScript runs). Any thread.
+void cv8_isolate_request_interrupt(cv8_isolate *isolate, void (*callback)(void *context), void *context);
+
+/// Memory and activity of an isolate.
+typedef struct cv8_stats {
+    size_t heap_total_bytes;
+    size_t heap_used_bytes;
+    size_t heap_limit_bytes;
+    size_t external_memory_bytes;
+    size_t physical_total_bytes;
+    uint32_t active_timers;
+    uint32_t active_intervals;
+    uint32_t function_handles;
+} cv8_stats;
+/// Fills `stats`. On the isolate's thread (also from an interrupt callback).
+void cv8_isolate_stats(cv8_isolate *isolate, cv8_stats *stats);
 
 // MARK: - Results (eval.cc)
 
@@ -60,6 +111,11 @@ typedef enum cv8_status {
     CV8_UNSERIALIZABLE = 3,
     /// The promise has not settled yet; `promise` identifies it for `cv8_promise_poll`.
     CV8_PENDING = 4,
+    /// Execution was terminated because the heap reached its limit; `data` is empty.
+    CV8_HEAP_LIMIT = 5,
+    /// The value is a function, now held by the isolate as `function_id` (see
+    /// cv8_function_call); `data` holds its name in UTF-8.
+    CV8_FUNCTION = 6,
 } cv8_status;
 
 /// A pending promise, held by the isolate until settled or released.
@@ -77,6 +133,8 @@ typedef struct cv8_result {
     /// value could be serialized: the value, serialized on its own (else NULL).
     const uint8_t *thrown;
     size_t thrown_length;
+    /// With CV8_FUNCTION: the id of the function handle.
+    uint32_t function_id;
 } cv8_result;
 
 /// Compiles and runs `source` as a classic script named `name`, then performs a microtask
@@ -95,6 +153,29 @@ void cv8_promise_release(cv8_isolate *isolate, cv8_promise *promise);
 
 /// Runs V8's pending microtasks and the platform's tasks for this isolate.
 void cv8_run_pending_tasks(cv8_isolate *isolate);
+
+// MARK: - Timers (timers.cc)
+
+/// Runs the timers (`setTimeout`, `setInterval`) that are due, in due order, each followed by a
+/// microtask checkpoint; timers added meanwhile wait for the next call. An exception a timer
+/// throws goes to the console callback as an error. Returns the milliseconds until the next
+/// timer is due (0 when one is due already), or -1 when no timer is pending. CV8_TERMINATED or
+/// CV8_HEAP_LIMIT in `*status` when execution was stopped meanwhile, else CV8_OK.
+double cv8_timers_run(cv8_isolate *isolate, cv8_status *status);
+/// The milliseconds until the next timer is due (0 when one is due already), or -1 when no
+/// timer is pending. Runs nothing.
+double cv8_timers_next(cv8_isolate *isolate);
+
+// MARK: - Function handles (functions.cc)
+
+/// Calls the function `function_id` with `this` undefined and the arguments in `arguments`
+/// (an array in V8's serialization format, version 13-15; host objects in it are function
+/// ids written as a uint32), then performs a microtask checkpoint. The result is as
+/// cv8_eval's, `await_result` included. CV8_UNSERIALIZABLE when the id is unknown.
+cv8_result cv8_function_call(cv8_isolate *isolate, uint32_t function_id, const uint8_t *arguments,
+                             size_t arguments_length, bool await_result);
+/// Releases a function handle; unknown ids are ignored.
+void cv8_function_release(cv8_isolate *isolate, uint32_t function_id);
 
 #ifdef __cplusplus
 }

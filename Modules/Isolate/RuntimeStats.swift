@@ -1,0 +1,127 @@
+import CV8
+import Platform
+
+/// A snapshot of a runtime's memory and activity, from ``Runtime/stats()``.
+///
+/// The fields are those of the reference library's `RuntimeStats`, with the same meaning,
+/// except the stream counters, which arrive with the streams themselves.
+public struct RuntimeStats: Sendable, Equatable, CustomStringConvertible {
+    /// The kind of a call, for ``lastExecutionKind``.
+    public enum ExecutionKind: String, Sendable, CaseIterable {
+        case evalSync, evalAsync, evalModuleSync, evalModuleAsync, callFunctionSync, callFunctionAsync
+    }
+
+    // Heap, from V8's heap statistics.
+    /// Bytes V8 has reserved for the JavaScript heap.
+    public var heapTotalBytes: Int
+    /// Bytes of the heap in use by live (and not yet collected) objects.
+    public var heapUsedBytes: Int
+    /// The heap's limit: ``RuntimeConfig/maxHeapSize`` or V8's default.
+    public var heapLimitBytes: Int
+    /// Memory held outside the heap by JavaScript objects (ArrayBuffer contents, ...).
+    public var externalMemoryBytes: Int
+    /// Physical memory the heap occupies (V8's total physical size; not the process's RSS).
+    public var physicalTotalBytes: Int
+
+    // Timing.
+    /// The sum of the durations of every call so far, failed ones included.
+    public var totalExecutionTime: Duration
+    /// The duration of the last call to finish; zero before any.
+    public var lastExecutionTime: Duration
+    /// The kind of the last call to finish; `nil` before any.
+    public var lastExecutionKind: ExecutionKind?
+
+    // Counters, each counting calls that finished, failed ones included.
+    public var evalSyncCount: Int
+    public var evalAsyncCount: Int
+    public var evalModuleSyncCount: Int
+    public var evalModuleAsyncCount: Int
+    public var callFunctionSyncCount: Int
+    public var callFunctionAsyncCount: Int
+
+    // Activity.
+    /// Async calls waiting for their promise (`evalAsync`, async function calls).
+    public var activeAsyncOps: Int
+    /// Resources the runtime holds for the host: function handles not yet released.
+    public var openResources: Int
+    /// Pending `setTimeout` timers.
+    public var activeTimers: Int
+    /// Pending `setInterval` timers.
+    public var activeIntervals: Int
+
+    public var description: String {
+        "RuntimeStats(heapUsedBytes: \(heapUsedBytes), totalExecutionTime: \(totalExecutionTime), "
+            + "lastExecutionKind: \(lastExecutionKind?.rawValue ?? "nil"), activeAsyncOps: \(activeAsyncOps), "
+            + "openResources: \(openResources), evalSyncCount: \(evalSyncCount), "
+            + "callFunctionAsyncCount: \(callFunctionAsyncCount), callFunctionSyncCount: \(callFunctionSyncCount))"
+    }
+
+    /// The counters the engine keeps as calls finish.
+    struct Counters {
+        var total: Duration = .zero
+        var last: Duration = .zero
+        var lastKind: ExecutionKind?
+        var counts: [ExecutionKind: Int] = [:]
+        var activeAsyncOps = 0
+
+        mutating func record(_ kind: ExecutionKind, _ elapsed: Duration) {
+            total += elapsed
+            last = elapsed
+            lastKind = kind
+            counts[kind, default: 0] += 1
+        }
+    }
+
+    init(heap: cv8_stats, counters: Counters) {
+        heapTotalBytes = heap.heap_total_bytes
+        heapUsedBytes = heap.heap_used_bytes
+        heapLimitBytes = heap.heap_limit_bytes
+        externalMemoryBytes = heap.external_memory_bytes
+        physicalTotalBytes = heap.physical_total_bytes
+        totalExecutionTime = counters.total
+        lastExecutionTime = counters.last
+        lastExecutionKind = counters.lastKind
+        evalSyncCount = counters.counts[.evalSync, default: 0]
+        evalAsyncCount = counters.counts[.evalAsync, default: 0]
+        evalModuleSyncCount = counters.counts[.evalModuleSync, default: 0]
+        evalModuleAsyncCount = counters.counts[.evalModuleAsync, default: 0]
+        callFunctionSyncCount = counters.counts[.callFunctionSync, default: 0]
+        callFunctionAsyncCount = counters.counts[.callFunctionAsync, default: 0]
+        activeAsyncOps = counters.activeAsyncOps
+        openResources = Int(heap.function_handles)
+        activeTimers = Int(heap.active_timers)
+        activeIntervals = Int(heap.active_intervals)
+    }
+}
+
+extension Engine {
+    /// The stats, read on the runtime thread: as a job when it is idle, or by interrupting the
+    /// JavaScript that runs, whichever comes first. Blocks until then.
+    func stats() throws -> RuntimeStats {
+        let heap = Completion<cv8_stats>()
+        if isOnRuntimeThreadForStats {
+            return RuntimeStats(heap: readHeap(), counters: counters.withLock { $0 })
+        }
+        guard pushStatsJob(heap) else { throw endingError }
+        requestInterrupt(heap)
+        let stats = try heap.wait(spinningFor: Self.callerSpin)
+        return RuntimeStats(heap: stats, counters: counters.withLock { $0 })
+    }
+}
+
+/// What an interrupt callback completes; retained until the callback runs.
+final class HeapRequest: @unchecked Sendable {
+    let completion: Completion<cv8_stats>
+    let isolate: IsolateHandle
+    init(_ completion: Completion<cv8_stats>, _ isolate: IsolateHandle) {
+        self.completion = completion
+        self.isolate = isolate
+    }
+}
+
+let heapInterrupt: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in
+    let request = Unmanaged<HeapRequest>.fromOpaque(context!).takeRetainedValue()
+    var stats = cv8_stats()
+    cv8_isolate_stats(request.isolate.pointer, &stats)
+    request.completion.succeed(stats)
+}

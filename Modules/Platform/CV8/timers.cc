@@ -1,0 +1,165 @@
+// Timers: setTimeout, setInterval and their clear functions, run by the host's event loop.
+#include "internal.h"
+
+#include <chrono>
+
+namespace {
+
+using v8::FunctionCallbackInfo;
+using v8::Local;
+using v8::Value;
+
+double now_ms() {
+    using namespace std::chrono;
+    return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+
+cv8_isolate *state_of(const FunctionCallbackInfo<Value> &info) {
+    return static_cast<cv8_isolate *>(info.Data().As<v8::External>()->Value());
+}
+
+// As Node does: a delay that is not a number of at least 1 ms is 1 ms.
+double delay_of(const FunctionCallbackInfo<Value> &info) {
+    if (info.Length() < 2) return 1;
+    double delay = info[1]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(1);
+    return delay >= 1 && delay <= 2147483647 ? delay : 1;
+}
+
+void schedule(cv8_isolate *state, uint32_t id, double due) {
+    state->timer_queue.emplace(std::make_pair(due, state->next_timer_sequence++), id);
+}
+
+void add_timer(const FunctionCallbackInfo<Value> &info, bool repeat) {
+    v8::Isolate *isolate = info.GetIsolate();
+    if (info.Length() < 1 || !info[0]->IsFunction()) {
+        isolate->ThrowException(v8::Exception::TypeError(
+            v8::String::NewFromUtf8Literal(isolate, "The \"callback\" argument must be a function")));
+        return;
+    }
+    cv8_isolate *state = state_of(info);
+    uint32_t id = state->next_timer_id++;
+    cv8_timer &timer = state->timers[id];
+    timer.callback.Reset(isolate, info[0].As<v8::Function>());
+    for (int i = 2; i < info.Length(); i++) timer.arguments.emplace_back(isolate, info[i]);
+    double delay = delay_of(info);
+    if (repeat) {
+        timer.interval_ms = delay;
+        state->active_intervals++;
+    }
+    schedule(state, id, now_ms() + delay);
+    info.GetReturnValue().Set(id);
+}
+
+void remove_timer(cv8_isolate *state, uint32_t id) {
+    auto found = state->timers.find(id);
+    if (found == state->timers.end()) return;
+    if (found->second.interval_ms > 0) state->active_intervals--;
+    state->timers.erase(found);
+    // Its entry in the queue stays until it comes up, and is skipped then.
+}
+
+void clear_timer(const FunctionCallbackInfo<Value> &info) {
+    if (info.Length() < 1 || !info[0]->IsNumber()) return;
+    double id = info[0].As<v8::Number>()->Value();
+    if (id >= 1 && id <= UINT32_MAX) remove_timer(state_of(info), static_cast<uint32_t>(id));
+}
+
+// Reports an exception a timer threw, as Node prints an uncaught one.
+void report(cv8_isolate *state, Local<v8::Context> context, v8::TryCatch &try_catch) {
+    v8::Isolate *isolate = state->isolate;
+    Local<Value> exception = try_catch.Exception();
+    Local<Value> text;
+    if (exception->IsObject()) {
+        v8::TryCatch quiet(isolate);
+        exception.As<v8::Object>()->Get(context, v8::String::NewFromUtf8Literal(isolate, "stack")).ToLocal(&text);
+    }
+    if (text.IsEmpty() || !text->IsString()) {
+        v8::TryCatch quiet(isolate);
+        Local<v8::String> string;
+        text = exception->ToString(context).ToLocal(&string) ? Local<Value>(string)
+                                                             : Local<Value>(v8::String::Empty(isolate));
+    }
+    Local<Value> parts[] = {v8::String::NewFromUtf8Literal(isolate, "Uncaught"), text};
+    cv8::console_emit(state, context, CV8_CONSOLE_ERROR, v8::Array::New(isolate, parts, 2));
+}
+
+}  // namespace
+
+bool cv8_install_timers(cv8_isolate *state, Local<v8::Context> context, Local<v8::Object> global) {
+    v8::Isolate *isolate = state->isolate;
+    Local<v8::External> data = v8::External::New(isolate, state);
+    struct Entry {
+        const char *name;
+        v8::FunctionCallback callback;
+    };
+    const Entry entries[] = {
+        {"setTimeout", [](const FunctionCallbackInfo<Value> &info) { add_timer(info, false); }},
+        {"setInterval", [](const FunctionCallbackInfo<Value> &info) { add_timer(info, true); }},
+        {"clearTimeout", clear_timer},
+        {"clearInterval", clear_timer},
+    };
+    for (const Entry &entry : entries) {
+        Local<v8::Function> function;
+        if (!v8::Function::New(context, entry.callback, data).ToLocal(&function)) return false;
+        Local<v8::String> name = v8::String::NewFromUtf8(isolate, entry.name).ToLocalChecked();
+        function->SetName(name);
+        if (global->Set(context, name, function).IsNothing()) return false;
+    }
+    return true;
+}
+
+void cv8::clear_timers(cv8_isolate *state) {
+    state->timers.clear();
+    state->timer_queue.clear();
+    state->active_intervals = 0;
+}
+
+double cv8_timers_run(cv8_isolate *state, cv8_status *status) {
+    v8::Isolate *isolate = state->isolate;
+    v8::HandleScope handle_scope(isolate);
+    Local<v8::Context> context = state->context.Get(isolate);
+    v8::Context::Scope context_scope(context);
+    *status = CV8_OK;
+
+    double now = now_ms();
+    uint64_t last = state->next_timer_sequence;  // timers added while running wait
+    while (!state->timer_queue.empty()) {
+        auto next = state->timer_queue.begin();
+        if (next->first.first > now || next->first.second >= last) break;
+        uint32_t id = next->second;
+        state->timer_queue.erase(next);
+        auto found = state->timers.find(id);
+        if (found == state->timers.end()) continue;  // cleared
+
+        v8::HandleScope scope(isolate);
+        cv8_timer &timer = found->second;
+        Local<v8::Function> callback = timer.callback.Get(isolate);
+        std::vector<Local<Value>> argv;
+        for (auto &argument : timer.arguments) argv.push_back(argument.Get(isolate));
+        if (timer.interval_ms > 0) {
+            schedule(state, id, now + timer.interval_ms);
+        } else {
+            state->timers.erase(found);  // before the call: it may set a timer with this id's slot
+        }
+        v8::TryCatch try_catch(isolate);
+        callback->Call(context, v8::Undefined(isolate), static_cast<int>(argv.size()), argv.data())
+            .IsEmpty();
+        if (!try_catch.HasTerminated() && !isolate->IsExecutionTerminating())
+            isolate->PerformMicrotaskCheckpoint();
+        if (try_catch.HasTerminated() || isolate->IsExecutionTerminating()) {
+            *status = cv8::terminated(state).status;
+            return 0;
+        }
+        if (try_catch.HasCaught()) report(state, context, try_catch);
+    }
+    return cv8_timers_next(state);
+}
+
+double cv8_timers_next(cv8_isolate *state) {
+    while (!state->timer_queue.empty() &&
+           state->timers.count(state->timer_queue.begin()->second) == 0)
+        state->timer_queue.erase(state->timer_queue.begin());
+    if (state->timer_queue.empty()) return -1;
+    double wait = state->timer_queue.begin()->first.first - now_ms();
+    return wait > 0 ? wait : 0;
+}

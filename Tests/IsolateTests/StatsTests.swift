@@ -1,0 +1,54 @@
+import Convert
+import Testing
+
+@testable import Isolate
+
+@Suite struct StatsTests {
+    @Test func countersAndTimingsFollowTheCalls() async throws {
+        let runtime = try Runtime()
+        defer { runtime.close() }
+        let fresh = try runtime.stats()
+        #expect(fresh.evalSyncCount == 0 && fresh.lastExecutionKind == nil && fresh.totalExecutionTime == .zero)
+        #expect(fresh.heapUsedBytes > 0 && fresh.heapTotalBytes >= fresh.heapUsedBytes && fresh.heapLimitBytes > 0)
+        try runtime.eval("1")
+        _ = try? runtime.eval("throw 1")  // failed calls count too
+        try await runtime.evalAsync("Promise.resolve(2)")
+        let double = try #require(try runtime.eval("(x) => x * 2").function)
+        try double.call(1)
+        try await double.callAsync(2)
+        let stats = try runtime.stats()
+        #expect(stats.evalSyncCount == 3)
+        #expect(stats.evalAsyncCount == 1)
+        #expect(stats.callFunctionSyncCount == 1)
+        #expect(stats.callFunctionAsyncCount == 1)
+        #expect(stats.lastExecutionKind == .callFunctionAsync)
+        #expect(stats.totalExecutionTime >= stats.lastExecutionTime)
+        #expect(stats.openResources == 1)
+    }
+
+    @Test func activityShowsPendingWork() async throws {
+        let runtime = try Runtime()
+        defer { runtime.close() }
+        try runtime.eval("setTimeout(() => {}, 60000); setTimeout(() => {}, 60000); setInterval(() => {}, 60000)")
+        let waiting = Task { try await runtime.evalAsync("new Promise(() => {})") }
+        for _ in 0..<100 where try runtime.stats().activeAsyncOps == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let stats = try runtime.stats()
+        #expect(stats.activeTimers == 2)
+        #expect(stats.activeIntervals == 1)
+        #expect(stats.activeAsyncOps == 1)
+        waiting.cancel()
+        _ = try? await waiting.value
+    }
+
+    @Test func statsAnswerWhileJavaScriptRuns() async throws {
+        let runtime = try Runtime()
+        let busy = onNewThread { try runtime.eval("const start = Date.now(); while (Date.now() - start < 400) {}") }
+        try await Task.sleep(for: .milliseconds(50))
+        let stats = try runtime.stats()  // would wait for the loop to end if it queued behind it
+        #expect(stats.heapUsedBytes > 0)
+        #expect(stats.evalSyncCount == 0)  // the loop has not finished
+        _ = try await busy.value
+        runtime.close()
+        #expect(throws: RuntimeError.closed) { try runtime.stats() }
+    }
+}
