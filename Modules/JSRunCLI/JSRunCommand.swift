@@ -4,20 +4,24 @@ import JSRun
 
 /// `jsrun`: runs JavaScript from the command line and prints the result.
 @main
-struct JSRunCommand: ParsableCommand {
+struct JSRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jsrun",
         abstract: "Run JavaScript in a JSRun runtime (V8) and print the result.",
         discussion: """
             Runs the code given with -c, or the file given as an argument, as a classic script \
             in a fresh runtime. The script's completion value is printed unless it is \
-            undefined: strings as they are, other values the way Node's console prints them. \
-            An uncaught exception is printed to standard error with its JavaScript stack, and \
-            the exit code is 1.
+            undefined: strings as they are, other values the way Node's console prints them; \
+            a promise is awaited first. Then, as Node does, jsrun keeps running until no timer \
+            is left. An uncaught exception is printed to standard error with its JavaScript \
+            stack, and the exit code is 1.
 
             Examples:
               jsrun -c '[1, 2, 3].map(x => x * 2)'
               jsrun Examples/scripts/demo.js
+              jsrun --console -c 'setTimeout(() => console.log("later"), 100); "now"'
+              jsrun --timeout 0.5 -c 'while (true) {}'
+              jsrun --max-heap 16 -c 'const a = []; for (;;) a.push(new Array(1e5))'
               jsrun --v8-flags='--expose-gc' -c 'typeof gc'
             """,
         version: "jsrun 0.1.0 (V8 \(V8Platform.version))"
@@ -34,7 +38,24 @@ struct JSRunCommand: ParsableCommand {
         help: ArgumentHelp("V8 flags, as one string (e.g. '--expose-gc --stack-size=2000').", valueName: "flags"))
     var v8Flags: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Stop any call, and any batch of timer callbacks, that runs longer than this.", valueName: "seconds"))
+    var timeout: Double?
+
+    @Option(
+        name: .customLong("max-heap"),
+        help: ArgumentHelp("The most memory the JavaScript heap may use (at least 4).", valueName: "megabytes"))
+    var maxHeap: Int?
+
+    @Flag(help: "Print console.log/info/debug to standard output and console.warn/error to standard error.")
+    var console = false
+
     func validate() throws {
+        if let timeout, !(timeout > 0 && timeout.isFinite) {
+            throw ValidationError("--timeout must be a positive number of seconds, not \(timeout).")
+        }
+        if let maxHeap, maxHeap < 4 { throw ValidationError("--max-heap must be at least 4 (megabytes).") }
         switch (code, file) {
         case (.some, .some): throw ValidationError("Give either -c CODE or a FILE, not both.")
         case (.none, .none): throw ValidationError("Give JavaScript to run: -c CODE or a FILE.")
@@ -42,14 +63,15 @@ struct JSRunCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         if let v8Flags { try V8Platform.setFlags(v8Flags) }
         let (source, name) = try loadSource()
-        let runtime = try Runtime(RuntimeConfig(name: "jsrun"))
-        defer { runtime.close() }
         do {
-            let result = try runtime.eval(source, name: name)
+            let runtime = try Runtime(config)
+            defer { runtime.close() }
+            let result = try await runtime.evalAsync(source, name: name)
             if !result.isUndefined { print(result.displayString) }
+            try await runtime.waitUntilIdle()
         } catch let error as JavaScriptError {
             printError("Uncaught \(error)")
             throw ExitCode.failure
@@ -57,6 +79,16 @@ struct JSRunCommand: ParsableCommand {
             printError("jsrun: \(error)")
             throw ExitCode.failure
         }
+    }
+
+    /// The runtime's configuration, from the options.
+    private var config: RuntimeConfig {
+        RuntimeConfig(
+            name: "jsrun",
+            timeout: timeout.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) },
+            maxHeapSize: maxHeap.map { $0 << 20 },
+            console: console ? .standardStreams : .disabled
+        )
     }
 
     /// The code to run and the name it has in stack traces.

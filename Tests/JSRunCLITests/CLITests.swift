@@ -58,7 +58,8 @@ import Testing
     @Test func helpExplainsEveryOption() throws {
         let run = try JSRunProcess.run(["--help"])
         #expect(run.status == 0)
-        for option in ["-c <code>", "<file>", "--v8-flags <flags>", "--version", "--help"] {
+        let options = ["-c <code>", "<file>", "--v8-flags <flags>", "--timeout <seconds>", "--max-heap <megabytes>"]
+        for option in options + ["--console", "--version", "--help"] {
             #expect(run.stdout.contains(option), "help does not mention \(option)")
         }
     }
@@ -68,8 +69,36 @@ import Testing
         #expect(try JSRunProcess.run(["--v8-flags=--expose-gc", "-c", "typeof gc"]).stdout == "function\n")
     }
 
+    @Test func aPromiseIsAwaitedAndTimersRunToTheEnd() throws {
+        let run = try JSRunProcess.run([
+            "--console", "-c",
+            "setTimeout(() => console.log('timer'), 30); new Promise(r => setTimeout(() => r({ done: true }), 10))",
+        ])
+        #expect(run.status == 0)
+        #expect(run.stdout == "{ done: true }\ntimer\n")
+    }
+
+    @Test func theConsoleIsOffUnlessAsked() throws {
+        #expect(try JSRunProcess.run(["-c", "console.log('hidden'); 1"]).stdout == "1\n")
+        let run = try JSRunProcess.run(["--console", "-c", "console.log('shown', {a: 1}); console.error('oops'); 2"])
+        #expect(run.stdout == "shown { a: 1 }\n2\n")
+        #expect(run.stderr == "oops\n")
+    }
+
+    @Test func limitsStopRunawayScripts() throws {
+        let slow = try JSRunProcess.run(["--timeout", "0.1", "-c", "while (true) {}"])
+        #expect(slow.status == 1)
+        #expect(slow.stderr.contains("timed out after 100 ms"))
+        let hungry = try JSRunProcess.run(["--max-heap", "16", "-c", "const a = []; for (;;) a.push(new Array(1e5))"])
+        #expect(hungry.status == 1)
+        #expect(hungry.stderr.contains("heap reached its limit of 16 MiB"))
+        let wrong = try JSRunProcess.run(["--timeout=-1", "-c", "1"])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("--timeout must be a positive number"))
+    }
+
     @Test func valuesWithoutARepresentationAreReportedNotCrashed() throws {
-        let run = try JSRunProcess.run(["-c", "() => 1"])
+        let run = try JSRunProcess.run(["-c", "[Symbol('s')]"])
         #expect(run.status == 1)
         #expect(run.stderr.hasPrefix("jsrun: cannot convert the value"))
     }
