@@ -269,8 +269,12 @@ final class Engine: @unchecked Sendable {
 
     private func startWatchdog(for call: UInt64, after limit: Duration) -> any DispatchSourceTimer {
         let timer = DispatchSource.makeTimerSource(queue: .global())
-        let nanoseconds = limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000
-        timer.schedule(deadline: .now() + .nanoseconds(Int(nanoseconds)), leeway: .milliseconds(1))
+        // Beyond a year, a timeout is as good as none (and nanoseconds would overflow).
+        let (seconds, attoseconds) = limit.components
+        let deadline: DispatchTime =
+            seconds < 365 * 86_400
+            ? .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) : .distantFuture
+        timer.schedule(deadline: deadline, leeway: .milliseconds(1))
         timer.setEventHandler { [weak self] in self?.stop(call, because: .timedOut(limit)) }
         timer.resume()
         return timer
