@@ -21,6 +21,8 @@ import sys
 LABELS = {
     "eval_round_trip_us": "eval `1+1` round trip (µs)",
     "eval_async_resolved_us": "eval async, resolved promise (µs)",
+    "eval_async_timer0_us": "eval async, setTimeout(0) promise (µs)",
+    "timeout_overrun_ms": "overrun past a 50 ms timeout, while(true) (ms)",
     "create_eval_close_ms": "create + eval + close (ms)",
     "objects_20k_ms": "return 20k objects (ms)",
     "idle_rss_mb_per_runtime": "idle RSS per runtime (MB)",

@@ -5,6 +5,10 @@ The peers are "jsrun" (the reference Python library, jsrun 0.3.0) and "mini_race
 
     eval_round_trip_us           median µs per `1+1` evaluated on one existing runtime
     eval_async_resolved_us       median µs per `Promise.resolve(1)` evaluated and awaited
+    eval_async_timer0_us         median µs per `new Promise(r => setTimeout(() => r(1), 0))`
+                                 evaluated and awaited
+    timeout_overrun_ms           median ms from a 50 ms timeout's deadline until
+                                 `while(true){}` has raised the library's timeout error
     create_eval_close_ms         median ms to create a runtime, evaluate `1+1`, close it
     objects_20k_ms               median ms to return 20,000 small objects `{i, s, f}` as
                                  Python objects
@@ -44,6 +48,8 @@ LIBRARIES = ("jsrun", "mini_racer")
 GROUPS = {
     "round_trip": ("eval_round_trip_us",),
     "async_resolved": ("eval_async_resolved_us",),
+    "async_timer0": ("eval_async_timer0_us",),
+    "timeout": ("timeout_overrun_ms",),
     "lifecycle": ("create_eval_close_ms",),
     "objects": ("objects_20k_ms",),
     "memory": ("idle_rss_mb_per_runtime", "rss_returned_after_close_mb", "idle_cpu_percent"),
@@ -57,6 +63,9 @@ MAKE_OBJECTS = (
     "globalThis.makeObjects = () => "
     "Array.from({length: 20000}, (_, i) => ({i, s: 'item' + i, f: i * 0.5}))"
 )
+TIMER0 = "new Promise(r => setTimeout(() => r(1), 0))"
+BUSY_LOOP = "while(true){}"
+BUSY_TIMEOUT_SECONDS = 0.05
 MEGABYTE = 1024 * 1024
 IDLE_RUNTIMES = 16
 
@@ -91,6 +100,27 @@ class JsrunPeer:
 
         return asyncio.run(median_seconds_async(one_call, batches, per_batch))
 
+    def time_async_timer0(self, runtime: Any, batches: int, per_batch: int) -> float | None:
+        async def one_call() -> None:
+            assert await runtime.eval_async(TIMER0) == 1
+
+        return asyncio.run(median_seconds_async(one_call, batches, per_batch))
+
+    def create_with_timeout(self, seconds: float) -> Any:
+        # The reference's sync eval takes no timeout of its own: only the config's arms the
+        # watchdog (a thread that sleeps in slices of at most 10 ms).
+        return self.jsrun.Runtime(self.jsrun.RuntimeConfig(timeout=seconds))
+
+    def eval_timing_out(self, runtime: Any, code: str, seconds: float) -> None:
+        """Runs `code`, which must raise the timeout error of a runtime from create_with_timeout."""
+        try:
+            runtime.eval(code)
+        except RuntimeError as error:  # "Evaluation failed: Sync evaluation timed out after 50ms"
+            if "timed out" not in str(error):
+                raise
+            return
+        raise AssertionError(f"{code} did not time out")
+
 
 class MiniRacerPeer:
     """py_mini_racer: `MiniRacer()`, `.eval`, `.execute` (JSON), promises' `.get()`, `.close()`."""
@@ -120,6 +150,35 @@ class MiniRacerPeer:
             assert runtime.eval("Promise.resolve(1)").get() == 1
 
         return median_seconds(one_call, batches, per_batch)
+
+    def time_async_timer0(self, runtime: Any, batches: int, per_batch: int) -> float | None:
+        # mini-racer's setTimeout is a JavaScript polyfill over Atomics.waitAsync. In 0.14.1 a
+        # delay of 0 makes it throw ("Atomics.waitAsync(...).value.then is not a function":
+        # a zero wait settles synchronously): then there is no figure, and stderr says why.
+        def one_call() -> None:
+            assert runtime.eval(TIMER0).get() == 1
+
+        try:
+            one_call()
+        except Exception as error:  # noqa: BLE001 - any failure means no equivalent
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            print(f"peers.py: mini_racer: setTimeout(f, 0) fails, no figure: {reason}", file=sys.stderr)
+            return None
+        return median_seconds(one_call, batches, per_batch)
+
+    def create_with_timeout(self, seconds: float) -> Any:
+        return self.mini_racer()
+
+    def eval_timing_out(self, runtime: Any, code: str, seconds: float) -> None:
+        """Runs `code`, which must raise JSTimeoutException after `seconds`."""
+        from py_mini_racer import JSTimeoutException
+
+        try:
+            # `timeout_sec`: the same as the deprecated `timeout=` in milliseconds.
+            runtime.eval(code, timeout_sec=seconds)
+        except JSTimeoutException:
+            return
+        raise AssertionError(f"{code} did not time out")
 
 
 PEERS: dict[str, Callable[[], Any]] = {"jsrun": JsrunPeer, "mini_racer": MiniRacerPeer}
@@ -171,6 +230,37 @@ def measure_async_resolved(peer: Any, scale: int) -> dict[str, float | None]:
     finally:
         peer.close(runtime)
     return {"eval_async_resolved_us": None if seconds is None else seconds * 1e6}
+
+
+def measure_async_timer0(peer: Any, scale: int) -> dict[str, float | None]:
+    # A call waits at least setTimeout's 1 ms minimum: fewer calls than async_resolved.
+    runtime = peer.create()
+    try:
+        seconds = peer.time_async_timer0(runtime, 3, 50 // scale)  # warm-up
+        if seconds is not None:
+            seconds = peer.time_async_timer0(runtime, 20, 100 // scale)
+    finally:
+        peer.close(runtime)
+    return {"eval_async_timer0_us": None if seconds is None else seconds * 1e6}
+
+
+def measure_timeout(peer: Any, scale: int) -> dict[str, float]:
+    """Median of (elapsed - timeout) for a busy loop; the runtime must answer 1+1 after each."""
+
+    def one_overrun() -> float:
+        start = time.perf_counter()
+        peer.eval_timing_out(runtime, BUSY_LOOP, BUSY_TIMEOUT_SECONDS)
+        overrun = time.perf_counter() - start - BUSY_TIMEOUT_SECONDS
+        assert peer.eval(runtime, "1+1") == 2, "the runtime no longer answers after a timeout"
+        return overrun
+
+    runtime = peer.create_with_timeout(BUSY_TIMEOUT_SECONDS)
+    try:
+        one_overrun()  # warm-up
+        samples = [one_overrun() for _ in range(10 if scale == 1 else 3)]
+    finally:
+        peer.close(runtime)
+    return {"timeout_overrun_ms": statistics.median(samples) * 1e3}
 
 
 def measure_lifecycle(peer: Any, scale: int) -> dict[str, float]:
@@ -265,6 +355,8 @@ def measure_memory(peer: Any, scale: int) -> dict[str, float]:
 MEASUREMENTS = {
     "round_trip": measure_round_trip,
     "async_resolved": measure_async_resolved,
+    "async_timer0": measure_async_timer0,
+    "timeout": measure_timeout,
     "lifecycle": measure_lifecycle,
     "objects": measure_objects,
     "memory": measure_memory,

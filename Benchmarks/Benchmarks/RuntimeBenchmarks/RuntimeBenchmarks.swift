@@ -62,4 +62,36 @@ let benchmarks: @Sendable () -> Void = {
             .custom("RSS returned after close (KB)", polarity: .prefersLarger), Int(memory.returnedAfterCloseMB * 1024))
         benchmark.measurement(.custom("CPU of 16 idle runtimes (% of a core)"), Int(memory.idleCPUPercent.rounded()))
     }
+
+    Benchmark(
+        "(f) overrun past a 50 ms timeout of while(true){}",
+        configuration: .init(
+            metrics: [.custom("overrun past the deadline (µs)")],
+            warmupIterations: 1, maxDuration: .seconds(2), maxIterations: 20)
+    ) { benchmark in
+        let overrun = try Workloads.timeoutOverrun(shared.runtime!)
+        benchmark.measurement(.custom("overrun past the deadline (µs)"), Int((overrun / .microseconds(1)).rounded()))
+    } setup: {
+        try await setUp()
+    } teardown: {
+        try await tearDown()
+    }
+
+    // About a millisecond a call (setTimeout's delay is at least 1 ms, as in Node): unscaled.
+    Benchmark("(g) evalAsync of a setTimeout(0) promise") { benchmark in
+        blackHole(try await Workloads.evalAsyncTimer0(shared.runtime!))
+    } setup: {
+        try await setUp()
+    } teardown: {
+        try await tearDown()
+    }
+
+    Benchmark("(h) eval(\"1+1\", timeout: 1 s) round trip", configuration: .init(scalingFactor: .kilo)) {
+        benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try Workloads.evalRoundTripWithTimeout(shared.runtime!)) }
+    } setup: {
+        try await setUp()
+    } teardown: {
+        try await tearDown()
+    }
 }

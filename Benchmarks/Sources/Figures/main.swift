@@ -43,6 +43,17 @@ let roundTrip = try medianSeconds(batches: 20, perBatch: 20_000 / scale / 10) {
 let asyncResolved = try await medianSecondsAsync(batches: 20, perBatch: 10_000 / scale / 10) {
     _ = try await Workloads.evalAsyncResolved(runtime)
 }
+// A call takes setTimeout's minimum delay of 1 ms and a little more: fewer calls than (b).
+_ = try await medianSecondsAsync(batches: 3, perBatch: 50) {  // warm-up
+    _ = try await Workloads.evalAsyncTimer0(runtime)
+}
+let asyncTimer0 = try await medianSecondsAsync(batches: 20, perBatch: 2000 / scale / 10) {
+    _ = try await Workloads.evalAsyncTimer0(runtime)
+}
+// Each call takes the 50 ms timeout plus the overrun; one untimed call first, as the peers do.
+_ = try Workloads.timeoutOverrun(runtime)
+let overruns = try (0..<(quick ? 3 : 10)).map { _ in try Workloads.timeoutOverrun(runtime) }
+let timeoutOverrun = overruns.sorted()[overruns.count / 2]
 try runtime.eval(Workloads.objectsSetup)
 let objects = try medianSeconds(batches: 20 / (quick ? 4 : 1), perBatch: 1) { _ = try Workloads.objects20k(runtime) }
 runtime.close()
@@ -51,6 +62,8 @@ let lifecycle = try medianSeconds(batches: 10, perBatch: 10 / (quick ? 2 : 1)) {
 let figures: [String: Double] = [
     "eval_round_trip_us": roundTrip * 1e6,
     "eval_async_resolved_us": asyncResolved * 1e6,
+    "eval_async_timer0_us": asyncTimer0 * 1e6,
+    "timeout_overrun_ms": timeoutOverrun / .milliseconds(1),
     "create_eval_close_ms": lifecycle * 1e3,
     "objects_20k_ms": objects * 1e3,
     "idle_rss_mb_per_runtime": memory.perRuntimeMB,

@@ -36,6 +36,46 @@ public enum Workloads {
         try runtime.eval("makeObjects()").arrayValue?.count ?? 0
     }
 
+    /// (f) The timeout that `timeoutOverrun` gives its busy loop.
+    public static let busyTimeout: Duration = .milliseconds(50)
+
+    /// A workload's result was not the expected one, so its figure would be meaningless.
+    public struct UnexpectedResult: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// (f) Runs `while(true){}` with a timeout of `timeout` and returns how long after the
+    /// deadline the call had thrown ``RuntimeError/timedOut(_:)``: elapsed time minus
+    /// `timeout`. Then checks that the runtime still answers `1+1`.
+    @inline(never)
+    public static func timeoutOverrun(_ runtime: Runtime, timeout: Duration = busyTimeout) throws -> Duration {
+        let start = ContinuousClock.now
+        do {
+            let value = try runtime.eval("while(true){}", timeout: timeout)
+            throw UnexpectedResult(description: "while(true){} returned \(value) instead of timing out")
+        } catch RuntimeError.timedOut {
+            let overrun = start.duration(to: .now) - timeout
+            let answer = try runtime.eval("1+1")
+            guard answer == .number(2) else {
+                throw UnexpectedResult(description: "after a timeout, 1+1 gave \(answer)")
+            }
+            return overrun
+        }
+    }
+
+    /// (g) Awaiting a promise that a zero-delay timer resolves: one turn of the event loop.
+    @inline(never)
+    public static func evalAsyncTimer0(_ runtime: Runtime) async throws -> JSValue {
+        try await runtime.evalAsync("new Promise(r => setTimeout(() => r(1), 0))")
+    }
+
+    /// (h) The round trip of (a) with a timeout armed (and disarmed) around the call: what a
+    /// timeout adds to a call that finishes well within it.
+    @inline(never)
+    public static func evalRoundTripWithTimeout(_ runtime: Runtime) throws -> JSValue {
+        try runtime.eval("1+1", timeout: .seconds(1))
+    }
+
     /// (e) Resident memory of idle runtimes.
     public struct IdleMemory: Sendable {
         public var perRuntimeMB: Double
