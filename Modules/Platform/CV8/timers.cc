@@ -18,11 +18,12 @@ cv8_isolate *state_of(const FunctionCallbackInfo<Value> &info) {
     return static_cast<cv8_isolate *>(info.Data().As<v8::External>()->Value());
 }
 
-// As Node does: a delay that is not a number of at least 1 ms is 1 ms.
+// A delay that is not a number from 0 to 2^31-1 ms is 0, as in browsers (Node makes it 1 ms,
+// which would put a millisecond into every `await` of a `setTimeout(f, 0)`).
 double delay_of(const FunctionCallbackInfo<Value> &info) {
-    if (info.Length() < 2) return 1;
-    double delay = info[1]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(1);
-    return delay >= 1 && delay <= 2147483647 ? delay : 1;
+    if (info.Length() < 2) return 0;
+    double delay = info[1]->NumberValue(info.GetIsolate()->GetCurrentContext()).FromMaybe(0);
+    return delay >= 0 && delay <= 2147483647 ? delay : 0;
 }
 
 void schedule(cv8_isolate *state, uint32_t id, double due) {
@@ -43,6 +44,8 @@ void add_timer(const FunctionCallbackInfo<Value> &info, bool repeat) {
     for (int i = 2; i < info.Length(); i++) timer.arguments.emplace_back(isolate, info[i]);
     double delay = delay_of(info);
     if (repeat) {
+        // An interval of 0 would spin the runtime's thread; browsers clamp it too.
+        if (delay < 1) delay = 1;
         timer.interval_ms = delay;
         state->active_intervals++;
     }
