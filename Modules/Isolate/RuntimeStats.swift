@@ -9,6 +9,17 @@ public struct RuntimeStats: Sendable, Equatable, CustomStringConvertible {
     /// The kind of a call, for ``lastExecutionKind``.
     public enum ExecutionKind: String, Sendable, CaseIterable {
         case evalSync, evalAsync, evalModuleSync, evalModuleAsync, callFunctionSync, callFunctionAsync
+
+        var index: Int {
+            switch self {
+            case .evalSync: 0
+            case .evalAsync: 1
+            case .evalModuleSync: 2
+            case .evalModuleAsync: 3
+            case .callFunctionSync: 4
+            case .callFunctionAsync: 5
+            }
+        }
     }
 
     // Heap, from V8's heap statistics.
@@ -61,15 +72,19 @@ public struct RuntimeStats: Sendable, Equatable, CustomStringConvertible {
         var total: Duration = .zero
         var last: Duration = .zero
         var lastKind: ExecutionKind?
-        var counts: [ExecutionKind: Int] = [:]
+        /// Calls finished, by kind, in `ExecutionKind.allCases` order (an array: this runs after
+        /// every call, and hashing a dictionary key would cost more than the rest).
+        var counts = [Int](repeating: 0, count: ExecutionKind.allCases.count)
         var activeAsyncOps = 0
 
         mutating func record(_ kind: ExecutionKind, _ elapsed: Duration) {
             total += elapsed
             last = elapsed
             lastKind = kind
-            counts[kind, default: 0] += 1
+            counts[kind.index] += 1
         }
+
+        func count(_ kind: ExecutionKind) -> Int { counts[kind.index] }
     }
 
     init(heap: cv8_stats, counters: Counters) {
@@ -81,12 +96,12 @@ public struct RuntimeStats: Sendable, Equatable, CustomStringConvertible {
         totalExecutionTime = counters.total
         lastExecutionTime = counters.last
         lastExecutionKind = counters.lastKind
-        evalSyncCount = counters.counts[.evalSync, default: 0]
-        evalAsyncCount = counters.counts[.evalAsync, default: 0]
-        evalModuleSyncCount = counters.counts[.evalModuleSync, default: 0]
-        evalModuleAsyncCount = counters.counts[.evalModuleAsync, default: 0]
-        callFunctionSyncCount = counters.counts[.callFunctionSync, default: 0]
-        callFunctionAsyncCount = counters.counts[.callFunctionAsync, default: 0]
+        evalSyncCount = counters.count(.evalSync)
+        evalAsyncCount = counters.count(.evalAsync)
+        evalModuleSyncCount = counters.count(.evalModuleSync)
+        evalModuleAsyncCount = counters.count(.evalModuleAsync)
+        callFunctionSyncCount = counters.count(.callFunctionSync)
+        callFunctionAsyncCount = counters.count(.callFunctionAsync)
         activeAsyncOps = counters.activeAsyncOps
         openResources = Int(heap.function_handles)
         activeTimers = Int(heap.active_timers)
