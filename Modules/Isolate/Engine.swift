@@ -1,6 +1,5 @@
 import CV8
 import Convert
-import Dispatch
 import Glibc
 import Platform
 import Synchronization
@@ -195,7 +194,7 @@ final class Engine: @unchecked Sendable {
     private func runTimers() {
         let call = nextCallID.add(1, ordering: .relaxed).newValue
         let watchdog = config.timeout.map { startWatchdog(for: call, after: $0) }
-        defer { watchdog?.cancel() }
+        defer { watchdog.map(Watchdog.shared.cancel) }
         // The reason is read inside the call: it is cleared when the call ends.
         let (wait, status, reason) = running(call) { () -> (Double, cv8_status, String) in
             var status = CV8_OK
@@ -267,17 +266,9 @@ final class Engine: @unchecked Sendable {
         }
     }
 
-    private func startWatchdog(for call: UInt64, after limit: Duration) -> any DispatchSourceTimer {
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        // Beyond a year, a timeout is as good as none (and nanoseconds would overflow).
-        let (seconds, attoseconds) = limit.components
-        let deadline: DispatchTime =
-            seconds < 365 * 86_400
-            ? .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) : .distantFuture
-        timer.schedule(deadline: deadline, leeway: .milliseconds(1))
-        timer.setEventHandler { [weak self] in self?.stop(call, because: .timedOut(limit)) }
-        timer.resume()
-        return timer
+    /// Arms the stopping of `call` at `limit`; cancel the ticket when the call ends.
+    private func startWatchdog(for call: UInt64, after limit: Duration) -> Watchdog.Ticket {
+        Watchdog.shared.arm(after: limit) { [weak self] in self?.stop(call, because: .timedOut(limit)) }
     }
 
     private func record(_ kind: RuntimeStats.ExecutionKind, since start: ContinuousClock.Instant) {
@@ -304,7 +295,7 @@ final class Engine: @unchecked Sendable {
         }
         guard accepted else { throw endingError }
         let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0) }
-        defer { watchdog?.cancel() }
+        defer { watchdog.map(Watchdog.shared.cancel) }
         return try completion.wait(spinningFor: Self.callerSpin)
     }
 
@@ -323,7 +314,7 @@ final class Engine: @unchecked Sendable {
         }
         guard accepted else { throw endingError }
         let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0) }
-        defer { watchdog?.cancel() }
+        defer { watchdog.map(Watchdog.shared.cancel) }
         return try await withTaskCancellationHandler {
             try await completion.value(spinningFor: Self.callerSpin)
         } onCancel: {
