@@ -127,31 +127,35 @@ public enum JS {
 
     // MARK: - Evaluation
 
-    /// Runs `source` on the default runtime: ``Runtime/eval(_:name:)``.
+    /// Runs `source` on the default runtime: ``Runtime/eval(_:name:timeout:)``.
     @discardableResult
-    public static func eval(_ source: String, name: String = "<eval>") throws -> JSValue {
-        try defaultRuntime.eval(source, name: name)
+    public static func eval(_ source: String, name: String = "<eval>", timeout: Duration? = nil) throws -> JSValue {
+        try defaultRuntime.eval(source, name: name, timeout: timeout)
     }
 
-    /// Runs `source` on the default runtime and decodes the result: ``Runtime/eval(_:as:name:)``.
-    public static func eval<T: Decodable>(_ source: String, as type: T.Type = T.self, name: String = "<eval>") throws
-        -> T
+    /// Runs `source` on the default runtime and decodes the result:
+    /// ``Runtime/eval(_:as:name:timeout:)``.
+    public static func eval<T: Decodable>(
+        _ source: String, as type: T.Type = T.self, name: String = "<eval>", timeout: Duration? = nil
+    ) throws -> T {
+        try defaultRuntime.eval(source, as: type, name: name, timeout: timeout)
+    }
+
+    /// Runs `source` on the default runtime and awaits the result:
+    /// ``Runtime/evalAsync(_:name:timeout:)``.
+    @discardableResult
+    public static func evalAsync(_ source: String, name: String = "<eval_async>", timeout: Duration? = nil)
+        async throws -> JSValue
     {
-        try defaultRuntime.eval(source, as: type, name: name)
-    }
-
-    /// Runs `source` on the default runtime and awaits the result: ``Runtime/evalAsync(_:name:)``.
-    @discardableResult
-    public static func evalAsync(_ source: String, name: String = "<eval_async>") async throws -> JSValue {
-        try await defaultRuntime.evalAsync(source, name: name)
+        try await defaultRuntime.evalAsync(source, name: name, timeout: timeout)
     }
 
     /// Runs `source` on the default runtime, awaits the result and decodes it:
-    /// ``Runtime/evalAsync(_:as:name:)``.
+    /// ``Runtime/evalAsync(_:as:name:timeout:)``.
     public static func evalAsync<T: Decodable>(
-        _ source: String, as type: T.Type = T.self, name: String = "<eval_async>"
+        _ source: String, as type: T.Type = T.self, name: String = "<eval_async>", timeout: Duration? = nil
     ) async throws -> T {
-        try await defaultRuntime.evalAsync(source, as: type, name: name)
+        try await defaultRuntime.evalAsync(source, as: type, name: name, timeout: timeout)
     }
 }
 

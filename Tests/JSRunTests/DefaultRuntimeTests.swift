@@ -225,3 +225,17 @@ private func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T
         thread.start()
     }
 }
+
+@Suite struct DefaultRuntimeLimitsTests {
+    @Test func theDefaultRuntimeTakesATimeoutPerCall() async throws {
+        try await JS.withRuntime { () async throws -> Void in
+            #expect(throws: RuntimeError.timedOut(.milliseconds(20))) {
+                try JS.eval("for (;;) {}", timeout: .milliseconds(20))
+            }
+            await #expect(throws: RuntimeError.timedOut(.milliseconds(20))) {
+                try await JS.evalAsync("new Promise(() => {})", timeout: .milliseconds(20))
+            }
+            #expect(try JS.eval("6 * 7", as: Int.self, timeout: .seconds(1)) == 42)
+        }
+    }
+}
