@@ -48,6 +48,9 @@ final class Engine: @unchecked Sendable {
         var runningCall: UInt64 = 0
         /// Why that call is being stopped, when it is.
         var stopReason: StopReason?
+        /// Calls stopped before their job ran (a deadline that passed while they were queued
+        /// behind other work): they fail when their turn comes instead of running.
+        var stoppedEarly: [UInt64: StopReason] = [:]
     }
 
     /// Why a runtime stopped for good; later calls throw the matching error.
@@ -196,7 +199,8 @@ final class Engine: @unchecked Sendable {
         let watchdog = config.timeout.map { startWatchdog(for: call, after: $0) }
         defer { watchdog.map(Watchdog.shared.cancel) }
         // The reason is read inside the call: it is cleared when the call ends.
-        let (wait, status, reason) = running(call) { () -> (Double, cv8_status, String) in
+        // A timer batch's id is new, so nothing can have stopped it before it starts.
+        let (wait, status, reason) = try! running(call) { () -> (Double, cv8_status, String) in
             var status = CV8_OK
             let wait = cv8_timers_run(isolate, &status)
             return (wait, status, status == CV8_TERMINATED ? "\(stopError())" : "")
@@ -222,11 +226,14 @@ final class Engine: @unchecked Sendable {
 
     /// Runs `body` as call `call`: while it runs, a timeout or cancellation of that call (and
     /// only that call) terminates its JavaScript. Clears a termination nobody consumed.
-    private func running<T>(_ call: UInt64, _ body: () throws -> T) rethrows -> T {
-        control.withLock {
-            $0.runningCall = call
-            $0.stopReason = nil
+    private func running<T>(_ call: UInt64, _ body: () throws -> T) throws -> T {
+        let early = control.withLock { control -> StopReason? in
+            if let reason = control.stoppedEarly.removeValue(forKey: call) { return reason }
+            control.runningCall = call
+            control.stopReason = nil
+            return nil
         }
+        if let early { throw early.error }
         defer {
             let stopped = control.withLock { control -> Bool in
                 control.runningCall = 0
@@ -243,7 +250,13 @@ final class Engine: @unchecked Sendable {
     /// for a promise. Any thread.
     func stop(_ call: UInt64, because reason: StopReason) {
         control.withLock { control in
-            guard control.runningCall == call, let isolate = control.isolate else { return }
+            guard control.runningCall == call else {
+                // Not running: queued (it will fail at its turn), waiting on a promise (the job
+                // below fails it), or finished (the job below forgets this entry).
+                control.stoppedEarly[call] = reason
+                return
+            }
+            guard let isolate = control.isolate else { return }
             control.stopReason = reason
             cv8_isolate_terminate(isolate.pointer)
         }
@@ -251,6 +264,9 @@ final class Engine: @unchecked Sendable {
     }
 
     private func expire(_ call: UInt64, because reason: StopReason) {
+        // This job runs after the call's own job (queued before any stop could be), so an
+        // early stop left here concerns a call that has run: forget it.
+        _ = control.withLock { $0.stoppedEarly.removeValue(forKey: call) }
         guard let index = pending.firstIndex(where: { $0.id == call }) else { return }
         let expired = pending.remove(at: index)
         cv8_promise_release(isolate, expired.promise)
@@ -329,15 +345,21 @@ final class Engine: @unchecked Sendable {
     ) {
         let start = ContinuousClock.now
         // The value is read inside the call, so that a termination maps to this call's reason.
-        let outcome = running(call) { () -> Result<JSValue, any Error>? in
-            let result: cv8_result
-            do { result = try work() } catch { return .failure(error) }
-            if result.status == CV8_PENDING {
-                pending.append(
-                    PendingCall(id: call, promise: result.promise, completion: completion, kind: kind, start: start))
-                return nil
+        let outcome: Result<JSValue, any Error>?
+        do {
+            outcome = try running(call) { () -> Result<JSValue, any Error>? in
+                let result: cv8_result
+                do { result = try work() } catch { return .failure(error) }
+                if result.status == CV8_PENDING {
+                    pending.append(
+                        PendingCall(id: call, promise: result.promise, completion: completion, kind: kind, start: start)
+                    )
+                    return nil
+                }
+                return Result { try value(of: result) }
             }
-            return Result { try value(of: result) }
+        } catch {
+            outcome = .failure(error)  // stopped before it started
         }
         if let outcome {
             completion.complete(outcome)

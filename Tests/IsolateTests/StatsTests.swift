@@ -42,7 +42,8 @@ import Testing
 
     @Test func statsAnswerWhileJavaScriptRuns() async throws {
         let runtime = try Runtime()
-        let busy = onNewThread { try runtime.eval("const start = Date.now(); while (Date.now() - start < 400) {}") }
+        // Long enough that a slow machine still finds it running when stats() comes.
+        let busy = onNewThread { try runtime.eval("const start = Date.now(); while (Date.now() - start < 1500) {}") }
         try await Task.sleep(for: .milliseconds(50))
         let stats = try runtime.stats()  // would wait for the loop to end if it queued behind it
         #expect(stats.heapUsedBytes > 0)
