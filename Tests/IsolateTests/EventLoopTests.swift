@@ -50,11 +50,12 @@ import Testing
     }
 
     @Test func evalAsyncWaitsForItsPromiseNotForOtherTimers() async throws {
-        try runtime.eval("globalThis.later = 'no'; setTimeout(() => { later = 'yes' }, 200)")
+        try runtime.eval("globalThis.later = 'no'; globalThis.long = setTimeout(() => { later = 'yes' }, 60000)")
         #expect(try await runtime.evalAsync("Promise.resolve(1)") == 1)
         #expect(try runtime.eval("later") == "no")
         #expect(try runtime.stats().activeTimers == 1)
-        // Timers keep running while the runtime lives.
+        // Timers keep running while the runtime lives, after the call that made them.
+        try runtime.eval("clearTimeout(long); setTimeout(() => { later = 'yes' }, 10)")
         try await runtime.waitUntilIdle()
         #expect(try runtime.eval("later") == "yes")
     }

@@ -50,17 +50,18 @@ import Testing
     @Test func aDeadlineThatPassesWhileTheCallIsQueuedStopsItBeforeItRuns() async throws {
         let runtime = try Runtime()
         defer { runtime.close() }
-        // The first call keeps the runtime busy for 300 ms; the second waits behind it and its
-        // 30 ms timeout passes meanwhile: it must fail at its turn, not run its endless loop.
-        let first = onNewThread { try runtime.eval("const t = Date.now(); while (Date.now() - t < 300) {}; 'first'") }
-        try await Task.sleep(for: .milliseconds(50))
+        // The first call keeps the runtime busy for 1.5 s; the second is queued behind it a
+        // moment later and its 30 ms timeout passes meanwhile: it must fail at its turn, not
+        // run its endless loop. (The margins are wide so that a loaded machine keeps the order.)
+        let first = onNewThread { try runtime.eval("const t = Date.now(); while (Date.now() - t < 1500) {}; 'first'") }
+        try await Task.sleep(for: .milliseconds(200))
         let second = onNewThread { try runtime.eval("globalThis.ran = true; for (;;) {}", timeout: .milliseconds(30)) }
         #expect(try await first.value == "first")
         await #expect(throws: RuntimeError.timedOut(.milliseconds(30))) { try await second.value }
         #expect(try runtime.eval("typeof ran") == "undefined")
         // A task cancelled before its call started does not run it either.
-        let blocker = onNewThread { try runtime.eval("const u = Date.now(); while (Date.now() - u < 200) {}") }
-        try await Task.sleep(for: .milliseconds(30))
+        let blocker = onNewThread { try runtime.eval("const u = Date.now(); while (Date.now() - u < 1000) {}") }
+        try await Task.sleep(for: .milliseconds(200))
         let cancelled = Task { try await runtime.evalAsync("globalThis.ran2 = true; for (;;) {}") }
         cancelled.cancel()
         _ = try await blocker.value

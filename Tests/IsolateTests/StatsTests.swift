@@ -31,7 +31,8 @@ import Testing
         defer { runtime.close() }
         try runtime.eval("setTimeout(() => {}, 60000); setTimeout(() => {}, 60000); setInterval(() => {}, 60000)")
         let waiting = Task { try await runtime.evalAsync("new Promise(() => {})") }
-        for _ in 0..<100 where try runtime.stats().activeAsyncOps == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        // The task may start late on a loaded machine: wait for its call to be pending.
+        for _ in 0..<500 where try runtime.stats().activeAsyncOps == 0 { try await Task.sleep(for: .milliseconds(10)) }
         let stats = try runtime.stats()
         #expect(stats.activeTimers == 2)
         #expect(stats.activeIntervals == 1)

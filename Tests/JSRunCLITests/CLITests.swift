@@ -72,7 +72,7 @@ import Testing
     @Test func aPromiseIsAwaitedAndTimersRunToTheEnd() throws {
         let run = try JSRunProcess.run([
             "--console", "-c",
-            "setTimeout(() => console.log('timer'), 30); new Promise(r => setTimeout(() => r({ done: true }), 10))",
+            "setTimeout(() => console.log('timer'), 500); new Promise(r => setTimeout(() => r({ done: true }), 10))",
         ])
         #expect(run.status == 0)
         #expect(run.stdout == "{ done: true }\ntimer\n")
