@@ -196,7 +196,7 @@ final class Engine: @unchecked Sendable {
     /// one is.
     private func runTimers() {
         let call = nextCallID.add(1, ordering: .relaxed).newValue
-        let watchdog = config.timeout.map { startWatchdog(for: call, after: $0) }
+        let watchdog = config.timeout.map { startWatchdog(for: call, after: $0, failing: Completion<Void>?.none) }
         defer { watchdog.map(Watchdog.shared.cancel) }
         // The reason is read inside the call: it is cleared when the call ends.
         // A timer batch's id is new, so nothing can have stopped it before it starts.
@@ -282,9 +282,16 @@ final class Engine: @unchecked Sendable {
         }
     }
 
-    /// Arms the stopping of `call` at `limit`; cancel the ticket when the call ends.
-    private func startWatchdog(for call: UInt64, after limit: Duration) -> Watchdog.Ticket {
-        Watchdog.shared.arm(after: limit) { [weak self] in self?.stop(call, because: .timedOut(limit)) }
+    /// Arms the stopping of `call` at `limit`; cancel the ticket when the call ends. With a
+    /// `completion`, the caller also gets its error at once, even while the call still waits
+    /// in the queue behind other work.
+    private func startWatchdog<T>(
+        for call: UInt64, after limit: Duration, failing completion: Completion<T>? = nil
+    ) -> Watchdog.Ticket {
+        Watchdog.shared.arm(after: limit) { [weak self] in
+            self?.stop(call, because: .timedOut(limit))
+            completion?.fail(RuntimeError.timedOut(limit))
+        }
     }
 
     private func record(_ kind: RuntimeStats.ExecutionKind, since start: ContinuousClock.Instant) {
@@ -310,7 +317,7 @@ final class Engine: @unchecked Sendable {
             engine.record(kind, since: start)
         }
         guard accepted else { throw endingError }
-        let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0) }
+        let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0, failing: completion) }
         defer { watchdog.map(Watchdog.shared.cancel) }
         return try completion.wait(spinningFor: Self.callerSpin)
     }
@@ -322,6 +329,8 @@ final class Engine: @unchecked Sendable {
         _ kind: RuntimeStats.ExecutionKind, timeout: Duration?,
         _ work: @escaping @Sendable (Engine) throws -> cv8_result
     ) async throws -> JSValue {
+        // A task cancelled already does not start JavaScript at all.
+        try Task.checkCancellation()
         let call = nextCallID.add(1, ordering: .relaxed).newValue
         let completion = Completion<JSValue>()
         let accepted = queue.push { engine in
@@ -329,12 +338,14 @@ final class Engine: @unchecked Sendable {
             engine.begin(call, kind, completion) { try work(engine) }
         }
         guard accepted else { throw endingError }
-        let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0) }
+        let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0, failing: completion) }
         defer { watchdog.map(Watchdog.shared.cancel) }
         return try await withTaskCancellationHandler {
             try await completion.value(spinningFor: Self.callerSpin)
         } onCancel: {
             stop(call, because: .cancelled)
+            // The task gets its error now, not when the call's turn comes.
+            completion.fail(CancellationError())
         }
     }
 
@@ -499,10 +510,14 @@ final class Engine: @unchecked Sendable {
         }
     }
 
-    /// Asks the JavaScript running now, if any, to read the stats at its next safe point.
-    func requestInterrupt(_ heap: Completion<cv8_stats>) {
+    var hasWaitingJobs: Bool { queue.hasWaitingJobs }
+
+    /// Asks the JavaScript running now, or with `evenIfIdle` the next to run, to read the stats
+    /// at its next safe point. (An interrupt waits in V8 until JavaScript runs, so an idle
+    /// runtime is not asked: its stats job answers.)
+    func requestInterrupt(_ heap: Completion<cv8_stats>, evenIfIdle: Bool) {
         control.withLock { control in
-            guard control.runningCall != 0, let isolate = control.isolate else { return }
+            guard control.runningCall != 0 || evenIfIdle, let isolate = control.isolate else { return }
             let request = Unmanaged.passRetained(HeapRequest(heap, isolate)).toOpaque()
             cv8_isolate_request_interrupt(isolate.pointer, heapInterrupt, request)
         }

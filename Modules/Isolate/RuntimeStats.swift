@@ -117,8 +117,11 @@ extension Engine {
         if isOnRuntimeThreadForStats {
             return RuntimeStats(heap: readHeap(), counters: counters.withLock { $0 })
         }
+        // Work may be queued ahead of the stats job, and its JavaScript may run long: then an
+        // interrupt answers from inside it.
+        let workAhead = hasWaitingJobs
         guard pushStatsJob(heap) else { throw endingError }
-        requestInterrupt(heap)
+        requestInterrupt(heap, evenIfIdle: workAhead)
         let stats = try heap.wait(spinningFor: Self.callerSpin)
         return RuntimeStats(heap: stats, counters: counters.withLock { $0 })
     }

@@ -27,6 +27,9 @@ package final class JobQueue<Job>: @unchecked Sendable {
         }
     }
 
+    /// Whether jobs wait that the consumer has not taken yet.
+    @inlinable package var hasWaitingJobs: Bool { count.load(ordering: .acquiring) > 0 }
+
     /// Closes the queue: later pushes fail, and the consumer wakes to see it.
     @inlinable package func close() {
         lock.withLock {

@@ -48,24 +48,30 @@ import Testing
     }
 
     @Test func aDeadlineThatPassesWhileTheCallIsQueuedStopsItBeforeItRuns() async throws {
-        let runtime = try Runtime()
+        let started = StartSignal()
+        let runtime = try Runtime(RuntimeConfig(console: .handler { _ in started.signal() }))
         defer { runtime.close() }
-        // The first call keeps the runtime busy for 1.5 s; the second is queued behind it a
-        // moment later and its 30 ms timeout passes meanwhile: it must fail at its turn, not
-        // run its endless loop. (The margins are wide so that a loaded machine keeps the order.)
-        let first = onNewThread { try runtime.eval("const t = Date.now(); while (Date.now() - t < 1500) {}; 'first'") }
-        try await Task.sleep(for: .milliseconds(200))
+        // The first call keeps the runtime busy until it is cancelled; once it runs (it says so
+        // on the console), the second is queued behind it and its 30 ms timeout passes there:
+        // its caller gets the error at once, and at its turn the call must not run its endless
+        // loop. Nothing here depends on timing.
+        let first = Task { try await runtime.evalAsync("console.log('started'); for (;;) {}") }
+        try await started.wait()
         let second = onNewThread { try runtime.eval("globalThis.ran = true; for (;;) {}", timeout: .milliseconds(30)) }
-        #expect(try await first.value == "first")
+        // The caller gets its timeout at the deadline, while its call still waits in the queue.
         await #expect(throws: RuntimeError.timedOut(.milliseconds(30))) { try await second.value }
+        first.cancel()
+        await #expect(throws: CancellationError.self) { try await first.value }
         #expect(try runtime.eval("typeof ran") == "undefined")
         // A task cancelled before its call started does not run it either.
-        let blocker = onNewThread { try runtime.eval("const u = Date.now(); while (Date.now() - u < 1000) {}") }
-        try await Task.sleep(for: .milliseconds(200))
+        let blocker = Task { try await runtime.evalAsync("console.log('started'); for (;;) {}") }
+        try await started.wait()
         let cancelled = Task { try await runtime.evalAsync("globalThis.ran2 = true; for (;;) {}") }
         cancelled.cancel()
-        _ = try await blocker.value
+        // Its error comes at once, while the blocker still runs.
         await #expect(throws: CancellationError.self) { try await cancelled.value }
+        blocker.cancel()
+        await #expect(throws: CancellationError.self) { try await blocker.value }
         #expect(try runtime.eval("typeof ran2") == "undefined")
     }
 

@@ -42,15 +42,28 @@ import Testing
     }
 
     @Test func statsAnswerWhileJavaScriptRuns() async throws {
-        let runtime = try Runtime()
-        // Long enough that a slow machine still finds it running when stats() comes.
-        let busy = onNewThread { try runtime.eval("const start = Date.now(); while (Date.now() - start < 1500) {}") }
-        try await Task.sleep(for: .milliseconds(50))
-        let stats = try runtime.stats()  // would wait for the loop to end if it queued behind it
+        // The script says when it runs, through the console, and runs until it is cancelled,
+        // so the test knows it is running whenever the test gets to run itself.
+        let started = StartSignal()
+        let runtime = try Runtime(RuntimeConfig(console: .handler { _ in started.signal() }))
+        let busy = Task { try await runtime.evalAsync("console.log('started'); for (;;) {}") }
+        try await started.wait()
+        let stats = try runtime.stats()  // would wait forever if it queued behind the loop
         #expect(stats.heapUsedBytes > 0)
-        #expect(stats.evalSyncCount == 0)  // the loop has not finished
-        _ = try await busy.value
+        #expect(stats.evalAsyncCount == 0)  // the loop has not finished
+        busy.cancel()
+        await #expect(throws: CancellationError.self) { try await busy.value }
         runtime.close()
         #expect(throws: RuntimeError.closed) { try runtime.stats() }
+    }
+}
+
+/// Lets a test wait until JavaScript reports (through the console) that it runs.
+final class StartSignal: Sendable {
+    private let started = AsyncStream<Void>.makeStream()
+    func signal() { started.continuation.yield() }
+    func wait() async throws {
+        for await _ in started.stream { return }
+        throw CancellationError()
     }
 }
