@@ -325,7 +325,7 @@ final class Engine: @unchecked Sendable {
     /// Starts `work` on the runtime thread as one call; `work` returns a shim result that may
     /// be a pending promise, which the event loop then waits for. Suspends until the value is
     /// there, the timeout passes or the task is cancelled.
-    func performAsync(
+    nonisolated(nonsending) func performAsync(
         _ kind: RuntimeStats.ExecutionKind, timeout: Duration?,
         _ work: @escaping @Sendable (Engine) throws -> cv8_result
     ) async throws -> JSValue {

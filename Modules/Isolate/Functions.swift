@@ -58,13 +58,17 @@ extension JSFunction {
     /// Calls the function and awaits its result like `await Promise.resolve(result)`. The
     /// calling task suspends; cancelling it stops the call with `CancellationError`.
     @discardableResult
-    public func callAsync(_ arguments: JSValue..., timeout: Duration? = nil) async throws -> JSValue {
+    nonisolated(nonsending) public func callAsync(_ arguments: JSValue..., timeout: Duration? = nil) async throws
+        -> JSValue
+    {
         try await callAsync(arguments: arguments, timeout: timeout)
     }
 
     /// Calls the function with an array of arguments; see ``callAsync(_:timeout:)``.
     @discardableResult
-    public func callAsync(arguments: [JSValue], timeout: Duration? = nil) async throws -> JSValue {
+    nonisolated(nonsending) public func callAsync(arguments: [JSValue], timeout: Duration? = nil) async throws
+        -> JSValue
+    {
         let handle = try liveHandle()
         return try await handle.engine.performAsync(.callFunctionAsync, timeout: timeout) { engine in
             try engine.callFunction(handle.id, arguments, awaiting: true)
@@ -73,7 +77,7 @@ extension JSFunction {
 
     /// `try await function(1, 2)`: the same as ``callAsync(_:timeout:)``.
     @discardableResult
-    public func callAsFunction(_ arguments: JSValue...) async throws -> JSValue {
+    nonisolated(nonsending) public func callAsFunction(_ arguments: JSValue...) async throws -> JSValue {
         try await callAsync(arguments: arguments)
     }
 
@@ -83,7 +87,9 @@ extension JSFunction {
     }
 
     /// Calls the function, awaits and decodes its result into `T`; see ``callAsync(_:timeout:)``.
-    public func callAsync<T: Decodable>(_ arguments: JSValue..., as type: T.Type, timeout: Duration? = nil)
+    nonisolated(nonsending) public func callAsync<T: Decodable>(
+        _ arguments: JSValue..., as type: T.Type, timeout: Duration? = nil
+    )
         async throws -> T
     {
         try JSValueDecoder().decode(type, from: await callAsync(arguments: arguments, timeout: timeout))

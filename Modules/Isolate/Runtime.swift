@@ -150,11 +150,17 @@ public final class Runtime: Sendable, CustomStringConvertible {
     /// The timeout covers the whole wait, and cancelling the calling task stops the call with
     /// `CancellationError`; either way the promise is let go and the runtime stays usable.
     ///
+    /// It runs on the caller's executor (`nonisolated(nonsending)`): called from an actor, such
+    /// as the main actor, it does not hop to the global executor and back, which cost two thread
+    /// hand-offs a call (about 6 us against 4 measured here).
+    ///
     /// - Throws: ``JavaScriptError`` when the script throws or the promise rejects (a rejection
     ///   with a non-Error value has the message `"Uncaught (in promise) <value>"`), and what
     ///   ``eval(_:name:timeout:)`` throws.
     @discardableResult
-    public func evalAsync(_ source: String, name: String = "<eval_async>", timeout: Duration? = nil) async throws
+    nonisolated(nonsending) public func evalAsync(
+        _ source: String, name: String = "<eval_async>", timeout: Duration? = nil
+    ) async throws
         -> JSValue
     {
         try await engine.performAsync(.evalAsync, timeout: timeout) { engine in
@@ -163,7 +169,7 @@ public final class Runtime: Sendable, CustomStringConvertible {
     }
 
     /// Runs `source` like ``evalAsync(_:name:timeout:)`` and decodes the settled value into `T`.
-    public func evalAsync<T: Decodable>(
+    nonisolated(nonsending) public func evalAsync<T: Decodable>(
         _ source: String, as type: T.Type = T.self, name: String = "<eval_async>", timeout: Duration? = nil
     ) async throws -> T {
         try JSValueDecoder().decode(type, from: await evalAsync(source, name: name, timeout: timeout))

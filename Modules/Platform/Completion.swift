@@ -59,7 +59,7 @@ package final class Completion<Value: Sendable>: Sendable {
 
     /// Suspends the calling task until the result arrives, without blocking its thread
     /// beyond the initial spin.
-    @inlinable package func value(spinningFor spin: Duration) async throws -> Value {
+    @inlinable nonisolated(nonsending) package func value(spinningFor spin: Duration) async throws -> Value {
         if Platform.spin(for: spin, until: { isDone.load(ordering: .acquiring) }) {
             return try state.withLock { $0.result! }.get()
         }
