@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "Convert", targets: ["Convert"]),
         .library(name: "Isolate", targets: ["Isolate"]),
+        .library(name: "Ops", targets: ["Ops"]),
         .executable(name: "jsrun", targets: ["JSRunCLI"]),
     ],
     dependencies: [
@@ -52,8 +53,13 @@ let package = Package(
             path: "Modules/Isolate"
         ),
         .target(
+            name: "Ops",
+            dependencies: ["Convert", "Isolate"],
+            path: "Modules/Ops"
+        ),
+        .target(
             name: "JSRun",
-            dependencies: ["Platform", "Convert", "Isolate"],
+            dependencies: ["Platform", "Convert", "Isolate", "Ops"],
             path: "Modules/JSRun"
         ),
         .executableTarget(
@@ -69,6 +75,7 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
         .testTarget(name: "ConvertTests", dependencies: ["Convert"], path: "Tests/ConvertTests"),
         .testTarget(name: "IsolateTests", dependencies: ["Isolate"], path: "Tests/IsolateTests"),
+        .testTarget(name: "OpsTests", dependencies: ["Ops"], path: "Tests/OpsTests"),
         .testTarget(name: "JSRunTests", dependencies: ["JSRun"], path: "Tests/JSRunTests"),
         .testTarget(
             name: "JSRunCLITests",

@@ -36,14 +36,29 @@ package struct V8ValueReader: ~Copyable {
     package static func decode(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth)
         throws(Failure) -> JSValue
     {
-        var reader = V8ValueReader(bytes: bytes, maxDepth: maxDepth)
+        var reader = V8ValueReader(bytes: bytes, maxDepth: maxDepth, hostObject: nil)
         try reader.readHeader()
         return try reader.readValue()
     }
 
-    private init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+    /// Decodes one value whose host objects are function handles (a runtime's arguments for a
+    /// host function): `hostObject` turns the id written for each into its value.
+    package static func decode(
+        _ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth, hostObject: (UInt32) -> JSValue
+    ) throws(Failure) -> JSValue {
+        try withoutActuallyEscaping(hostObject) { (hostObject) throws(Failure) in
+            var reader = V8ValueReader(bytes: bytes, maxDepth: maxDepth, hostObject: hostObject)
+            try reader.readHeader()
+            return try reader.readValue()
+        }
+    }
+
+    private let hostObject: ((UInt32) -> JSValue)?
+
+    private init(bytes: UnsafeRawBufferPointer, maxDepth: Int, hostObject: ((UInt32) -> JSValue)?) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.hostObject = hostObject
     }
 
     // MARK: - Primitives of the format
@@ -118,6 +133,12 @@ package struct V8ValueReader: ~Copyable {
         case Tag.beginObject: return try nested { (reader) throws(Failure) in try reader.readObject() }
         case Tag.beginDenseArray: return try nested { (reader) throws(Failure) in try reader.readDenseArray() }
         case Tag.beginSparseArray: return try nested { (reader) throws(Failure) in try reader.readSparseArray() }
+        case Tag.hostObject where hostObject != nil:
+            // V8 numbers host objects among the objects it may refer back to.
+            let id = beginObject()
+            let value = hostObject!(UInt32(truncatingIfNeeded: try readVarint()))
+            objects[id] = value
+            return value
         default:
             throw .unsupported(Tag.kindName(of: tag), path: pathDescription)
         }
@@ -306,6 +327,7 @@ private enum Tag {
     static let endDenseArray = UInt8(ascii: "$")
     static let beginSparseArray = UInt8(ascii: "a")
     static let endSparseArray = UInt8(ascii: "@")
+    static let hostObject = UInt8(ascii: "\\")
 
     /// What a tag that `JSValue` does not represent stands for, for the error message.
     static func kindName(of tag: UInt8) -> String {

@@ -20,7 +20,7 @@ final class Engine: @unchecked Sendable {
     static let idleSpin: Duration = .microseconds(20)
 
     let config: RuntimeConfig
-    private let queue = JobQueue<Job>()
+    let queue = JobQueue<Job>()
     private let finished = Completion<Void>()
     /// What other threads may read and change: see ``Control``.
     private let control = Mutex(Control())
@@ -29,7 +29,7 @@ final class Engine: @unchecked Sendable {
     private var thread: pthread_t?
 
     // Runtime-thread state.
-    private var isolate: OpaquePointer!
+    private(set) var isolate: OpaquePointer!
     private var pending: [PendingCall] = [] {
         didSet { counters.withLock { $0.activeAsyncOps = pending.count } }
     }
@@ -37,6 +37,10 @@ final class Engine: @unchecked Sendable {
     private var idleWaiters: [Completion<Void>] = []
     /// Where function arguments are encoded, reused from call to call.
     private var argumentBuffer: [UInt8] = []
+    /// Host functions, and what their calls leave behind (see HostFunctions.swift).
+    var host = HostState()
+    /// Async host calls running on the concurrency pool, by the resolver of their promise.
+    let asyncCalls = Mutex<[UInt32: Task<Void, Never>]>([:])
 
     /// The lifecycle and the call running now, shared with the threads that stop calls.
     struct Control {
@@ -126,7 +130,8 @@ final class Engine: @unchecked Sendable {
         options.initial_heap_bytes = config.initialHeapSize ?? 0
         options.console_enabled = config.console.isEnabled
         options.host = cv8_host(
-            context: Unmanaged.passUnretained(self).toOpaque(), console: consoleCallback, wake: wakeCallback)
+            context: Unmanaged.passUnretained(self).toOpaque(), console: consoleCallback, wake: wakeCallback,
+            call: hostCallback)
         guard let isolate = cv8_isolate_new(&options) else {
             started.fail(RuntimeError.creationFailed("V8 could not create an isolate and its context"))
             finished.succeed(())
@@ -161,6 +166,7 @@ final class Engine: @unchecked Sendable {
     }
 
     private func shutDown() {
+        cancelAsyncCalls()
         let error = endingError
         for call in pending {
             cv8_promise_release(isolate, call.promise)
@@ -442,6 +448,8 @@ final class Engine: @unchecked Sendable {
                 throw RuntimeError.conversion(error.description)
             }
         case CV8_EXCEPTION:
+            // A Swift error thrown into JavaScript and come back unchanged is itself again.
+            if let original = originalHostError() { throw original }
             throw JavaScriptError(result)
         case CV8_TERMINATED:
             throw stopError()
@@ -467,19 +475,23 @@ final class Engine: @unchecked Sendable {
     /// result like `Promise.resolve`, so the result may be pending.
     func callFunction(_ id: UInt32, _ arguments: [JSValue], awaiting: Bool) throws -> cv8_result {
         do {
-            try V8ValueWriter.encode(.array(arguments), into: &argumentBuffer) {
-                (function) throws(V8ValueWriter.Failure) in
-                guard let handle = function.reference as? FunctionHandle, handle.engine === self else {
-                    throw .function(reason: "belongs to another runtime", path: "")
-                }
-                guard !handle.isReleased else { throw .function(reason: "was released", path: "") }
-                return handle.id
-            }
+            try V8ValueWriter.encode(.array(arguments), into: &argumentBuffer, functionID: functionID)
         } catch {
             throw RuntimeError.conversion(error.description)
         }
         return argumentBuffer.withUnsafeBufferPointer { bytes in
             cv8_function_call(isolate, id, bytes.baseAddress, bytes.count, awaiting)
+        }
+    }
+
+    /// The id of a function handle of this runtime, for V8ValueWriter.
+    var functionID: V8ValueWriter.FunctionID {
+        { (function) throws(V8ValueWriter.Failure) in
+            guard let handle = function.reference as? FunctionHandle, handle.engine === self else {
+                throw .function(reason: "belongs to another runtime", path: "")
+            }
+            guard !handle.isReleased else { throw .function(reason: "was released", path: "") }
+            return handle.id
         }
     }
 
@@ -543,6 +555,12 @@ private let consoleCallback: @convention(c) (UnsafeMutableRawPointer?, Int32, Un
     context, level, data, length in
     Unmanaged<Engine>.fromOpaque(context!).takeUnretainedValue().console(level, data, length)
 }
+
+private let hostCallback:
+    @convention(c) (UnsafeMutableRawPointer?, UInt32, UnsafePointer<UInt8>?, Int, UInt32) -> cv8_host_reply = {
+        context, binding, data, length, resolver in
+        Unmanaged<Engine>.fromOpaque(context!).takeUnretainedValue().hostCall(binding, data, length, resolver)
+    }
 
 private let wakeCallback: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in
     Unmanaged<Engine>.fromOpaque(context!).takeUnretainedValue().wake()

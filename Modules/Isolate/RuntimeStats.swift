@@ -123,7 +123,9 @@ extension Engine {
         guard pushStatsJob(heap) else { throw endingError }
         requestInterrupt(heap, evenIfIdle: workAhead)
         let stats = try heap.wait(spinningFor: Self.callerSpin)
-        return RuntimeStats(heap: stats, counters: counters.withLock { $0 })
+        var snapshot = RuntimeStats(heap: stats, counters: counters.withLock { $0 })
+        snapshot.activeAsyncOps += asyncCalls.withLock { $0.count }
+        return snapshot
     }
 }
 

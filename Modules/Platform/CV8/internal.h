@@ -45,6 +45,15 @@ struct cv8_isolate {
     std::unordered_map<uint32_t, v8::Global<v8::Function>> functions;
     uint32_t next_function_id = 1;
 
+    // Promises of async host calls, by resolver id.
+    std::unordered_map<uint32_t, v8::Global<v8::Promise::Resolver>> resolvers;
+    uint32_t next_resolver_id = 1;
+    // Objects standing for a function handle inside serialized data (one internal field: the
+    // id), and the private key that marks an Error made from a host error with its id.
+    v8::Global<v8::ObjectTemplate> handle_template;
+    v8::Global<v8::Private> host_error_key;
+    uint32_t last_host_error = 0;
+
     // The buffer results are serialized into: reused across calls, owned here.
     uint8_t *buffer = nullptr;
     size_t capacity = 0;
@@ -77,6 +86,18 @@ void clear_timers(cv8_isolate *state);
 
 // functions.cc: holds `function` as a handle; the result is CV8_FUNCTION with its id and name.
 cv8_result hold_function(cv8_isolate *state, v8::Local<v8::Function> function);
+
+// callbacks.cc: a host object that serializes as function handle `id`.
+v8::MaybeLocal<v8::Object> handle_object(cv8_isolate *state, v8::Local<v8::Context> context, uint32_t id);
+
+// callbacks.cc: the id in a host object made by handle_object, or 0.
+uint32_t handle_id(v8::Local<v8::Object> object);
+
+// callbacks.cc: the Error that a host reply with CV8_EXCEPTION stands for.
+v8::Local<v8::Value> host_error(cv8_isolate *state, v8::Local<v8::Context> context, const cv8_host_reply &reply);
+
+// callbacks.cc: the host error id an exception carries, or 0.
+uint32_t host_error_id(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v8::Value> exception);
 
 // values.cc: reads a value written in V8's format, with function ids for host objects.
 v8::MaybeLocal<v8::Value> deserialize(cv8_isolate *state, v8::Local<v8::Context> context,

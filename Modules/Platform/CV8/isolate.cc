@@ -66,6 +66,9 @@ void cv8_isolate_dispose(cv8_isolate *state) {
     state->promises.clear();
     cv8::clear_timers(state);
     state->functions.clear();
+    state->resolvers.clear();
+    state->handle_template.Reset();
+    state->host_error_key.Reset();
     state->context.Reset();
     isolate->Exit();
     isolate->Dispose();

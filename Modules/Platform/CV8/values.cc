@@ -42,6 +42,19 @@ class Delegate final : public v8::ValueSerializer::Delegate {
     // The buffer belongs to the isolate's state, not to the serializer.
     void FreeBufferMemory(void *) override {}
 
+    // A function handle's stand-in (see callbacks.cc) is written as its id.
+    v8::Maybe<bool> WriteHostObject(v8::Isolate *isolate, v8::Local<v8::Object> object) override {
+        uint32_t id = cv8::handle_id(object);
+        if (id == 0) {
+            ThrowDataCloneError(v8::String::NewFromUtf8Literal(isolate, "a host object cannot be cloned"));
+            return v8::Nothing<bool>();
+        }
+        serializer->WriteUint32(id);
+        return v8::Just(true);
+    }
+
+    v8::ValueSerializer *serializer = nullptr;
+
   private:
     cv8_isolate *state_;
 };
@@ -60,6 +73,7 @@ cv8_result write(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v
     }
     Delegate delegate(state);
     v8::ValueSerializer serializer(state->isolate, &delegate);
+    delegate.serializer = &serializer;
     serializer.WriteHeader();
     if (serializer.WriteValue(context, value).IsNothing()) {
         if (try_catch.HasTerminated()) return cv8::status_only(CV8_TERMINATED);

@@ -36,6 +36,20 @@ const char *cv8_platform_version(void);
 /// An isolate with one context, plus the shim's per-isolate state. Opaque.
 typedef struct cv8_isolate cv8_isolate;
 
+/// What a host function answers.
+typedef struct cv8_host_reply {
+    /// CV8_OK: `data` holds the value in V8's format (host objects in it are function ids).
+    /// CV8_EXCEPTION: JavaScript gets an Error named `name` with the message `data` (UTF-8),
+    /// carrying `error_id` (when not 0) so that the host knows it again if it comes back.
+    /// CV8_PENDING: nothing yet (async).
+    int status;
+    const uint8_t *data;
+    size_t length;
+    const char *name;
+    size_t name_length;
+    uint32_t error_id;
+} cv8_host_reply;
+
 /// What the host (Swift) gives an isolate to call back. Every callback gets `context`.
 typedef struct cv8_host {
     void *context;
@@ -46,7 +60,16 @@ typedef struct cv8_host {
     /// V8 posted a task for this isolate, from any thread: the host should wake the isolate's
     /// thread so that it runs `cv8_run_pending_tasks`.
     void (*wake)(void *context);
+    /// JavaScript called host function `binding` (see cv8_bind), on the isolate's thread, with
+    /// `arguments` serialized as one array (a function argument is a host object holding its
+    /// handle id). For an async binding, `resolver` names the promise JavaScript got, which the
+    /// host settles later with cv8_resolver_settle; the reply then only reports a failure to
+    /// start (or CV8_PENDING).
+    cv8_host_reply (*call)(void *context, uint32_t binding, const uint8_t *arguments, size_t length,
+                                  uint32_t resolver);
 } cv8_host;
+
+
 
 /// The console methods' levels, in the order Swift's `ConsoleLevel` lists them.
 typedef enum cv8_console_level {
@@ -165,6 +188,20 @@ double cv8_timers_run(cv8_isolate *isolate, cv8_status *status);
 /// The milliseconds until the next timer is due (0 when one is due already), or -1 when no
 /// timer is pending. Runs nothing.
 double cv8_timers_next(cv8_isolate *isolate);
+
+// MARK: - Host functions (callbacks.cc)
+
+/// Installs host function `binding` at `path` (property names, the last one the function's),
+/// creating plain objects for missing intermediate names. The names are property keys, never
+/// source code. With `is_async`, calls return a promise settled by cv8_resolver_settle.
+/// CV8_OK, or CV8_EXCEPTION when an intermediate name holds something that is not an object.
+cv8_result cv8_bind(cv8_isolate *isolate, const char *const *path, const size_t *lengths, size_t count,
+                    uint32_t binding, bool is_async);
+/// Settles the promise of an async host call with `reply` (CV8_OK or CV8_EXCEPTION), then runs
+/// the microtasks. Unknown resolvers are ignored.
+void cv8_resolver_settle(cv8_isolate *isolate, uint32_t resolver, cv8_host_reply reply);
+/// The host error id carried by the exception of the last CV8_EXCEPTION result, 0 if none.
+uint32_t cv8_last_host_error(cv8_isolate *isolate);
 
 // MARK: - Function handles (functions.cc)
 

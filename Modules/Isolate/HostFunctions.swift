@@ -1,0 +1,181 @@
+import CV8
+import Convert
+import Synchronization
+
+/// A Swift function that JavaScript can call: the hook `Ops` builds its bindings on.
+package enum HostFunction: Sendable {
+    /// Runs on the runtime's thread; JavaScript gets its value at once.
+    case sync(@Sendable ([JSValue]) throws -> JSValue)
+    /// Runs on Swift's concurrency pool; JavaScript gets a promise.
+    case async(@Sendable ([JSValue]) async throws -> JSValue)
+}
+
+extension Runtime {
+    /// Installs `function` at `path` (property names from `globalThis`, the last one the
+    /// function's). The names are property keys, never source code.
+    package func installHostFunction(at path: [String], _ function: HostFunction) throws {
+        guard !path.isEmpty, !path.contains(where: \.isEmpty) else {
+            throw RuntimeError.conversion("a binding's path needs one or more non-empty names, not \(path)")
+        }
+        try engine.perform(.evalSync, timeout: nil) { engine in try engine.install(function, at: path) }
+    }
+}
+
+extension Engine {
+    /// The host functions of this runtime and the Swift errors JavaScript holds, by id; on
+    /// the runtime thread.
+    struct HostState {
+        var functions: [HostFunction] = []
+        /// Swift errors thrown into JavaScript, kept so that one coming back unchanged is the
+        /// original again. The oldest are dropped past `keptErrors`.
+        var errors: [UInt32: any Error] = [:]
+        var errorOrder: [UInt32] = []
+        var nextErrorID: UInt32 = 1
+        /// Buffers a reply points into until the shim has read it.
+        var replyBytes: [UInt8] = []
+        var replyText: [UInt8] = []
+        var replyName: [UInt8] = []
+    }
+
+    static let keptErrors = 1_000
+
+    fileprivate func install(_ function: HostFunction, at path: [String]) throws {
+        let binding = host.functions.count
+        host.functions.append(function)
+        let isAsync = if case .async = function { true } else { false }
+        let names = path.map { Array($0.utf8CString) }
+        let result = names.withCStrings { pointers in
+            path.map { $0.utf8.count }.withUnsafeBufferPointer { lengths in
+                cv8_bind(isolate, pointers, lengths.baseAddress, path.count, UInt32(binding), isAsync)
+            }
+        }
+        // CV8_OK carries no value; anything else is the error to throw.
+        if result.status != CV8_OK { _ = try value(of: result) }
+    }
+
+    /// JavaScript called a host function (the shim's trampoline), on the runtime thread.
+    func hostCall(_ binding: UInt32, _ data: UnsafePointer<UInt8>?, _ length: Int, _ resolver: UInt32)
+        -> cv8_host_reply
+    {
+        guard Int(binding) < host.functions.count else { return reply(RuntimeError.conversion("unknown binding")) }
+        let arguments: [JSValue]
+        do {
+            let decoded = try V8ValueReader.decode(UnsafeRawBufferPointer(start: data, count: length)) { id in
+                .function(JSFunction(reference: FunctionHandle(engine: self, id: id, name: "")))
+            }
+            arguments = decoded.arrayValue ?? []
+        } catch {
+            return reply(RuntimeError.conversion(error.description), name: "TypeError")
+        }
+        switch host.functions[Int(binding)] {
+        case .sync(let function):
+            do {
+                return reply(try function(arguments))
+            } catch {
+                return reply(error)
+            }
+        case .async(let function):
+            startAsyncCall(function, arguments, resolver)
+            return cv8_host_reply(
+                status: Int32(CV8_PENDING.rawValue), data: nil, length: 0, name: nil, name_length: 0, error_id: 0)
+        }
+    }
+
+    /// Runs an async host function on the concurrency pool; its result settles the promise
+    /// on the runtime thread. Closing the runtime cancels it.
+    private func startAsyncCall(
+        _ function: @escaping @Sendable ([JSValue]) async throws -> JSValue, _ arguments: [JSValue], _ resolver: UInt32
+    ) {
+        let task = Task {
+            let result: Result<JSValue, any Error>
+            do { result = .success(try await function(arguments)) } catch { result = .failure(error) }
+            _ = self.asyncCalls.withLock { $0.removeValue(forKey: resolver) }
+            self.queue.push { engine in engine?.settle(resolver, with: result) }
+        }
+        asyncCalls.withLock { $0[resolver] = task }
+    }
+
+    private func settle(_ resolver: UInt32, with result: Result<JSValue, any Error>) {
+        switch result {
+        case .success(let value): cv8_resolver_settle(isolate, resolver, reply(value))
+        case .failure(let error): cv8_resolver_settle(isolate, resolver, reply(error))
+        }
+    }
+
+    /// Cancels the async host calls still running (the runtime is closing).
+    func cancelAsyncCalls() {
+        for task in asyncCalls.withLock({ calls in
+            defer { calls.removeAll() }; return Array(calls.values)
+        }) {
+            task.cancel()
+        }
+    }
+
+    // MARK: - Replies
+
+    private func reply(_ value: JSValue) -> cv8_host_reply {
+        do {
+            try V8ValueWriter.encode(value, into: &host.replyBytes, functionID: functionID)
+        } catch {
+            return reply(RuntimeError.conversion(error.description), name: "TypeError")
+        }
+        return host.replyBytes.withUnsafeBufferPointer { bytes in
+            cv8_host_reply(
+                status: Int32(CV8_OK.rawValue), data: bytes.baseAddress, length: bytes.count, name: nil, name_length: 0,
+                error_id: 0)
+        }
+    }
+
+    /// A Swift error as JavaScript sees it: an Error named after the Swift type (or the
+    /// JavaScript error it is), with the error's description as its message.
+    private func reply(_ error: any Error, name: String? = nil) -> cv8_host_reply {
+        var errorName = name ?? String(describing: type(of: error))
+        var message = String(describing: error)
+        if let javaScriptError = error as? JavaScriptError {
+            errorName = javaScriptError.name ?? "Error"
+            message = javaScriptError.message
+        }
+        let id = keep(error)
+        host.replyText = Array(message.utf8)
+        host.replyName = Array(errorName.utf8)
+        return host.replyText.withUnsafeBufferPointer { text in
+            host.replyName.withUnsafeBufferPointer { name in
+                name.withMemoryRebound(to: CChar.self) { name in
+                    cv8_host_reply(
+                        status: Int32(CV8_EXCEPTION.rawValue), data: text.baseAddress, length: text.count,
+                        name: name.baseAddress, name_length: name.count, error_id: id)
+                }
+            }
+        }
+    }
+
+    private func keep(_ error: any Error) -> UInt32 {
+        let id = host.nextErrorID
+        host.nextErrorID &+= 1
+        host.errors[id] = error
+        host.errorOrder.append(id)
+        if host.errorOrder.count > Self.keptErrors { host.errors[host.errorOrder.removeFirst()] = nil }
+        return id
+    }
+
+    /// The Swift error that the last exception stands for, if it is one thrown into JavaScript.
+    func originalHostError() -> (any Error)? {
+        let id = cv8_last_host_error(isolate)
+        return id == 0 ? nil : host.errors[id]
+    }
+}
+
+extension Array where Element == [CChar] {
+    /// Calls `body` with C string pointers to the elements, valid during the call.
+    fileprivate func withCStrings<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        var pointers: [UnsafePointer<CChar>?] = []
+        func collect(_ index: Int) -> R {
+            if index == count { return pointers.withUnsafeBufferPointer { body($0.baseAddress!) } }
+            return self[index].withUnsafeBufferPointer { element in
+                pointers.append(element.baseAddress)
+                return collect(index + 1)
+            }
+        }
+        return collect(0)
+    }
+}

@@ -1,0 +1,130 @@
+import Convert
+import Isolate
+
+/// Swift functions in JavaScript.
+///
+/// ```swift
+/// try runtime.bind("add") { (a: Int, b: Int) in a + b }
+/// try runtime.bind("api.users.find") { (id: String) async throws -> User in try await db.user(id) }
+/// try runtime.bind("raw") { (arguments: [JSValue]) in .number(Double(arguments.count)) }
+/// try runtime.eval("add(2, 3)")                  // 5
+/// try await runtime.evalAsync("api.users.find('ada')")
+/// ```
+///
+/// The name is split at dots into a path from `globalThis`; missing objects on the way are
+/// created. Each part is used as a property key, never pasted into JavaScript source, so any
+/// name is safe (`"my-func"` is reached as `globalThis["my-func"]`).
+///
+/// - Typed functions take up to any number of `Decodable` arguments and return an `Encodable`
+///   value, through ``Convert/JSValueDecoder`` and ``Convert/JSValueEncoder``. An argument
+///   that does not decode is a JavaScript `TypeError` that names the argument and the reason;
+///   a missing argument decodes as `undefined`, so an optional parameter gets `nil`; extra
+///   arguments are ignored, as JavaScript does.
+/// - A synchronous function runs on the runtime's thread, while the script waits; it may call
+///   back into its own runtime (`runtime.eval`, a function handle), which runs in place.
+/// - An `async` function runs on Swift's concurrency pool and JavaScript gets a promise; the
+///   runtime keeps serving other work meanwhile, and closing it cancels the task.
+/// - A Swift error thrown by the function becomes a JavaScript `Error` named after the Swift
+///   type, with its description as the message. If that exception comes back out of
+///   JavaScript unchanged, Swift gets the original error again.
+extension Runtime {
+    /// Binds a function of `JSValue`s, synchronous.
+    public func bind(_ name: String, _ function: @escaping @Sendable ([JSValue]) throws -> JSValue) throws {
+        try installHostFunction(at: Self.path(of: name), .sync(function))
+    }
+
+    /// Binds a function of `JSValue`s, asynchronous: JavaScript gets a promise.
+    public func bind(_ name: String, _ function: @escaping @Sendable ([JSValue]) async throws -> JSValue) throws {
+        try installHostFunction(at: Self.path(of: name), .async(function))
+    }
+
+    /// Binds a typed function, synchronous.
+    public func bind<each Argument: Decodable, Result: Encodable>(
+        _ name: String, _ function: @escaping @Sendable (repeat each Argument) throws -> Result
+    ) throws {
+        try installHostFunction(
+            at: Self.path(of: name),
+            .sync { values in
+                let arguments = Arguments(values)
+                return try JSValueEncoder().encode(function(repeat try arguments.next((each Argument).self)))
+            })
+    }
+
+    /// Binds a typed function that returns nothing (`undefined` in JavaScript), synchronous.
+    public func bind<each Argument: Decodable>(
+        _ name: String, _ function: @escaping @Sendable (repeat each Argument) throws -> Void
+    ) throws {
+        try installHostFunction(
+            at: Self.path(of: name),
+            .sync { values in
+                let arguments = Arguments(values)
+                try function(repeat try arguments.next((each Argument).self))
+                return .undefined
+            })
+    }
+
+    /// Binds a typed function, asynchronous: JavaScript gets a promise of its result.
+    public func bind<each Argument: Decodable, Result: Encodable>(
+        _ name: String, _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
+    ) throws {
+        try installHostFunction(
+            at: Self.path(of: name),
+            .async { values in
+                let arguments = Arguments(values)
+                return try JSValueEncoder().encode(await function(repeat try arguments.next((each Argument).self)))
+            })
+    }
+
+    /// The property path a name stands for: its parts between dots.
+    static func path(of name: String) throws -> [String] {
+        let path = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !path.contains(where: \.isEmpty) else {
+            throw RuntimeError.conversion("'\(name)' is not a binding name: its parts between dots must not be empty")
+        }
+        return path
+    }
+}
+
+/// Decodes a host function's arguments one by one, in order.
+private final class Arguments {
+    let values: [JSValue]
+    var index = 0
+
+    init(_ values: [JSValue]) { self.values = values }
+
+    func next<T: Decodable>(_ type: T.Type) throws -> T {
+        defer { index += 1 }
+        let value = index < values.count ? values[index] : .undefined
+        do {
+            return try JSValueDecoder().decode(type, from: value)
+        } catch {
+            throw TypeError(argument: index + 1, type: "\(T.self)", reason: error)
+        }
+    }
+}
+
+/// An argument that does not decode into the bound function's parameter type. JavaScript sees
+/// it as a `TypeError`, the name of this type.
+public struct TypeError: Error, CustomStringConvertible {
+    /// Which argument, counting from 1.
+    public var argument: Int
+    /// The parameter's Swift type.
+    public var type: String
+    /// Why it did not decode.
+    public var reason: any Error
+
+    public var description: String {
+        let why = (reason as? DecodingError).map(Self.describe) ?? "\(reason)"
+        return "argument \(argument) cannot be \(type): \(why)"
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context),
+            .dataCorrupted(let context):
+            context.debugDescription
+        @unknown default:
+            "\(error)"
+        }
+    }
+}

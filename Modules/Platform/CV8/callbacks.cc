@@ -1,0 +1,216 @@
+// Host functions: JavaScript calls a native function, which calls the host through one
+// trampoline (cv8_host.call) with the binding's id and the arguments serialized in one pass.
+#include "internal.h"
+
+namespace {
+
+using v8::FunctionCallbackInfo;
+using v8::Local;
+using v8::Value;
+
+struct Binding {
+    uint32_t id;
+    bool is_async;
+};
+
+cv8_isolate *state_of(const FunctionCallbackInfo<Value> &info) {
+    Local<v8::Array> data = info.Data().As<v8::Array>();
+    Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
+    return static_cast<cv8_isolate *>(data->Get(context, 0).ToLocalChecked().As<v8::External>()->Value());
+}
+
+Binding binding_of(const FunctionCallbackInfo<Value> &info) {
+    Local<v8::Array> data = info.Data().As<v8::Array>();
+    Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
+    double id = data->Get(context, 1).ToLocalChecked().As<v8::Number>()->Value();
+    bool is_async = data->Get(context, 2).ToLocalChecked()->IsTrue();
+    return Binding{static_cast<uint32_t>(id), is_async};
+}
+
+v8::Local<v8::String> utf8(v8::Isolate *isolate, const char *text, size_t length) {
+    return v8::String::NewFromUtf8(isolate, text, v8::NewStringType::kNormal, static_cast<int>(length))
+        .FromMaybe(v8::String::Empty(isolate));
+}
+
+// The arguments as one array the serializer can write: a function becomes a handle's
+// stand-in; a symbol cannot cross and is a TypeError.
+bool collect_arguments(cv8_isolate *state, Local<v8::Context> context, const FunctionCallbackInfo<Value> &info,
+                       Local<v8::Array> *out) {
+    v8::Isolate *isolate = state->isolate;
+    Local<v8::Array> arguments = v8::Array::New(isolate, info.Length());
+    for (int i = 0; i < info.Length(); i++) {
+        Local<Value> value = info[i];
+        if (value->IsSymbol()) {
+            std::string message = "argument " + std::to_string(i + 1) + " is a Symbol, which cannot be passed to the host";
+            isolate->ThrowException(v8::Exception::TypeError(utf8(isolate, message.data(), message.size())));
+            return false;
+        }
+        if (value->IsFunction()) {
+            uint32_t id = state->next_function_id++;
+            state->functions[id].Reset(isolate, value.As<v8::Function>());
+            Local<v8::Object> stand_in;
+            if (!cv8::handle_object(state, context, id).ToLocal(&stand_in)) return false;
+            value = stand_in;
+        }
+        if (arguments->Set(context, i, value).IsNothing()) return false;
+    }
+    *out = arguments;
+    return true;
+}
+
+void call_host(const FunctionCallbackInfo<Value> &info) {
+    cv8_isolate *state = state_of(info);
+    Binding binding = binding_of(info);
+    v8::Isolate *isolate = info.GetIsolate();
+    Local<v8::Context> context = isolate->GetCurrentContext();
+
+    Local<v8::Array> arguments;
+    if (!collect_arguments(state, context, info, &arguments)) return;
+    cv8_result encoded = cv8::serialize(state, context, arguments);
+    if (encoded.status != CV8_OK) {
+        // A getter threw (the exception is pending already) or a value cannot be cloned.
+        if (encoded.status == CV8_UNSERIALIZABLE) {
+            std::string message = "an argument cannot be passed to the host: " + state->message;
+            isolate->ThrowException(v8::Exception::TypeError(utf8(isolate, message.data(), message.size())));
+        } else if (!isolate->IsExecutionTerminating()) {
+            isolate->ThrowError("an argument could not be read");
+        }
+        return;
+    }
+    // The host may run JavaScript (a re-entrant call) that reuses the buffer: copy the bytes.
+    std::string bytes(reinterpret_cast<const char *>(encoded.data), encoded.length);
+
+    uint32_t resolver_id = 0;
+    Local<v8::Promise::Resolver> resolver;
+    if (binding.is_async) {
+        if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) return;
+        resolver_id = state->next_resolver_id++;
+        state->resolvers[resolver_id].Reset(isolate, resolver);
+    }
+    cv8_host_reply reply = state->host.call(state->host.context, binding.id,
+                                            reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(),
+                                            resolver_id);
+    if (isolate->IsExecutionTerminating()) return;
+    if (reply.status == CV8_EXCEPTION) {
+        if (resolver_id != 0) state->resolvers.erase(resolver_id);
+        isolate->ThrowException(cv8::host_error(state, context, reply));
+        return;
+    }
+    if (binding.is_async) {
+        info.GetReturnValue().Set(resolver->GetPromise());
+        return;
+    }
+    Local<Value> value;
+    if (reply.status != CV8_OK || !cv8::deserialize(state, context, reply.data, reply.length).ToLocal(&value)) {
+        if (!isolate->IsExecutionTerminating()) isolate->ThrowError("the host's result could not be read");
+        return;
+    }
+    info.GetReturnValue().Set(value);
+}
+
+}  // namespace
+
+v8::MaybeLocal<v8::Object> cv8::handle_object(cv8_isolate *state, Local<v8::Context> context, uint32_t id) {
+    v8::Isolate *isolate = state->isolate;
+    if (state->handle_template.IsEmpty()) {
+        Local<v8::ObjectTemplate> stand_in = v8::ObjectTemplate::New(isolate);
+        stand_in->SetInternalFieldCount(1);
+        state->handle_template.Reset(isolate, stand_in);
+    }
+    Local<v8::Object> object;
+    if (!state->handle_template.Get(isolate)->NewInstance(context).ToLocal(&object)) return {};
+    object->SetInternalField(0, v8::Integer::NewFromUnsigned(isolate, id));
+    return object;
+}
+
+uint32_t cv8::handle_id(Local<v8::Object> object) {
+    if (object->InternalFieldCount() != 1) return 0;
+    Local<Value> id = object->GetInternalField(0);
+    return id->IsUint32() ? id.As<v8::Uint32>()->Value() : 0;
+}
+
+Local<Value> cv8::host_error(cv8_isolate *state, Local<v8::Context> context, const cv8_host_reply &reply) {
+    v8::Isolate *isolate = state->isolate;
+    Local<v8::String> message = utf8(isolate, reinterpret_cast<const char *>(reply.data), reply.length);
+    Local<v8::Object> error = v8::Exception::Error(message).As<v8::Object>();
+    if (reply.name_length > 0)
+        error->Set(context, v8::String::NewFromUtf8Literal(isolate, "name"), utf8(isolate, reply.name, reply.name_length))
+            .Check();
+    if (reply.error_id != 0) {
+        if (state->host_error_key.IsEmpty())
+            state->host_error_key.Reset(isolate, v8::Private::New(isolate, v8::String::NewFromUtf8Literal(isolate, "jsrun.hostError")));
+        error->SetPrivate(context, state->host_error_key.Get(isolate), v8::Integer::NewFromUnsigned(isolate, reply.error_id))
+            .Check();
+    }
+    return error;
+}
+
+uint32_t cv8::host_error_id(cv8_isolate *state, Local<v8::Context> context, Local<Value> exception) {
+    if (state->host_error_key.IsEmpty() || !exception->IsObject()) return 0;
+    Local<Value> id;
+    if (!exception.As<v8::Object>()->GetPrivate(context, state->host_error_key.Get(state->isolate)).ToLocal(&id))
+        return 0;
+    return id->IsUint32() ? id.As<v8::Uint32>()->Value() : 0;
+}
+
+cv8_result cv8_bind(cv8_isolate *state, const char *const *path, const size_t *lengths, size_t count,
+                    uint32_t binding, bool is_async) {
+    v8::Isolate *isolate = state->isolate;
+    v8::HandleScope handle_scope(isolate);
+    Local<v8::Context> context = state->context.Get(isolate);
+    v8::Context::Scope context_scope(context);
+    v8::TryCatch try_catch(isolate);
+
+    Local<v8::Object> holder = context->Global();
+    for (size_t i = 0; i + 1 < count; i++) {
+        Local<v8::String> key = utf8(isolate, path[i], lengths[i]);
+        Local<Value> next;
+        if (!holder->Get(context, key).ToLocal(&next)) return cv8::caught(state, context, try_catch);
+        if (next->IsUndefined()) {
+            next = v8::Object::New(isolate);
+            if (holder->Set(context, key, next).IsNothing()) return cv8::caught(state, context, try_catch);
+        } else if (!next->IsObject()) {
+            std::string message = "cannot bind under '" + std::string(path[i], lengths[i]) + "': it is not an object";
+            isolate->ThrowException(v8::Exception::TypeError(utf8(isolate, message.data(), message.size())));
+            return cv8::caught(state, context, try_catch);
+        }
+        holder = next.As<v8::Object>();
+    }
+    Local<Value> data_items[] = {v8::External::New(isolate, state), v8::Number::New(isolate, binding),
+                                 v8::Boolean::New(isolate, is_async)};
+    Local<v8::Function> function;
+    Local<v8::String> name = utf8(isolate, path[count - 1], lengths[count - 1]);
+    if (!v8::Function::New(context, call_host, v8::Array::New(isolate, data_items, 3)).ToLocal(&function) ||
+        (function->SetName(name), holder->Set(context, name, function).IsNothing()))
+        return cv8::caught(state, context, try_catch);
+    return cv8::status_only(CV8_OK);
+}
+
+void cv8_resolver_settle(cv8_isolate *state, uint32_t resolver_id, cv8_host_reply reply) {
+    auto found = state->resolvers.find(resolver_id);
+    if (found == state->resolvers.end()) return;
+    v8::Isolate *isolate = state->isolate;
+    v8::HandleScope handle_scope(isolate);
+    Local<v8::Context> context = state->context.Get(isolate);
+    v8::Context::Scope context_scope(context);
+    v8::TryCatch try_catch(isolate);
+    Local<v8::Promise::Resolver> resolver = found->second.Get(isolate);
+    state->resolvers.erase(found);
+    if (reply.status == CV8_OK) {
+        Local<Value> value;
+        if (cv8::deserialize(state, context, reply.data, reply.length).ToLocal(&value)) {
+            resolver->Resolve(context, value).IsNothing();
+        } else {
+            Local<Value> failure = try_catch.HasCaught() ? try_catch.Exception()
+                                                         : v8::Exception::Error(v8::String::NewFromUtf8Literal(
+                                                               isolate, "the host's result could not be read"));
+            try_catch.Reset();
+            resolver->Reject(context, failure).IsNothing();
+        }
+    } else {
+        resolver->Reject(context, cv8::host_error(state, context, reply)).IsNothing();
+    }
+    isolate->PerformMicrotaskCheckpoint();
+}
+
+uint32_t cv8_last_host_error(cv8_isolate *state) { return state->last_host_error; }
