@@ -8,23 +8,10 @@ using v8::FunctionCallbackInfo;
 using v8::Local;
 using v8::Value;
 
-struct Binding {
-    uint32_t id;
-    bool is_async;
-};
-
-cv8_isolate *state_of(const FunctionCallbackInfo<Value> &info) {
-    Local<v8::Array> data = info.Data().As<v8::Array>();
-    Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
-    return static_cast<cv8_isolate *>(data->Get(context, 0).ToLocalChecked().As<v8::External>()->Value());
-}
-
-Binding binding_of(const FunctionCallbackInfo<Value> &info) {
-    Local<v8::Array> data = info.Data().As<v8::Array>();
-    Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
-    double id = data->Get(context, 1).ToLocalChecked().As<v8::Number>()->Value();
-    bool is_async = data->Get(context, 2).ToLocalChecked()->IsTrue();
-    return Binding{static_cast<uint32_t>(id), is_async};
+// What a host function's V8 function carries (cv8_binding): read through one External, no
+// property lookup.
+const cv8_binding &binding_of(const FunctionCallbackInfo<Value> &info) {
+    return *static_cast<const cv8_binding *>(info.Data().As<v8::External>()->Value());
 }
 
 v8::Local<v8::String> utf8(v8::Isolate *isolate, const char *text, size_t length) {
@@ -37,7 +24,7 @@ v8::Local<v8::String> utf8(v8::Isolate *isolate, const char *text, size_t length
 bool collect_arguments(cv8_isolate *state, Local<v8::Context> context, const FunctionCallbackInfo<Value> &info,
                        Local<v8::Array> *out) {
     v8::Isolate *isolate = state->isolate;
-    Local<v8::Array> arguments = v8::Array::New(isolate, info.Length());
+    std::vector<Local<Value>> values(info.Length());
     for (int i = 0; i < info.Length(); i++) {
         Local<Value> value = info[i];
         if (value->IsSymbol()) {
@@ -52,15 +39,16 @@ bool collect_arguments(cv8_isolate *state, Local<v8::Context> context, const Fun
             if (!cv8::handle_object(state, context, id).ToLocal(&stand_in)) return false;
             value = stand_in;
         }
-        if (arguments->Set(context, i, value).IsNothing()) return false;
+        values[i] = value;
     }
-    *out = arguments;
+    // Made from its elements at once, the array is packed: it serializes as a dense array.
+    *out = v8::Array::New(isolate, values.data(), values.size());
     return true;
 }
 
 void call_host(const FunctionCallbackInfo<Value> &info) {
-    cv8_isolate *state = state_of(info);
-    Binding binding = binding_of(info);
+    const cv8_binding &binding = binding_of(info);
+    cv8_isolate *state = binding.state;
     v8::Isolate *isolate = info.GetIsolate();
     Local<v8::Context> context = isolate->GetCurrentContext();
 
@@ -176,11 +164,11 @@ cv8_result cv8_bind(cv8_isolate *state, const char *const *path, const size_t *l
         }
         holder = next.As<v8::Object>();
     }
-    Local<Value> data_items[] = {v8::External::New(isolate, state), v8::Number::New(isolate, binding),
-                                 v8::Boolean::New(isolate, is_async)};
+    state->bindings.push_back(std::make_unique<cv8_binding>(cv8_binding{state, binding, is_async}));
+    Local<v8::External> data = v8::External::New(isolate, state->bindings.back().get());
     Local<v8::Function> function;
     Local<v8::String> name = utf8(isolate, path[count - 1], lengths[count - 1]);
-    if (!v8::Function::New(context, call_host, v8::Array::New(isolate, data_items, 3)).ToLocal(&function) ||
+    if (!v8::Function::New(context, call_host, data).ToLocal(&function) ||
         (function->SetName(name), holder->Set(context, name, function).IsNothing()))
         return cv8::caught(state, context, try_catch);
     return cv8::status_only(CV8_OK);

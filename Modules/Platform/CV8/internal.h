@@ -24,6 +24,15 @@ struct cv8_timer {
     double interval_ms = 0;  // 0 for a setTimeout
 };
 
+struct cv8_isolate;
+
+// A bound host function, as its V8 function's data points to it (callbacks.cc).
+struct cv8_binding {
+    cv8_isolate *state;
+    uint32_t id;
+    bool is_async;
+};
+
 struct cv8_isolate {
     v8::Isolate *isolate = nullptr;
     v8::ArrayBuffer::Allocator *allocator = nullptr;
@@ -44,6 +53,9 @@ struct cv8_isolate {
     // Functions handed to the host, by id.
     std::unordered_map<uint32_t, v8::Global<v8::Function>> functions;
     uint32_t next_function_id = 1;
+
+    // The bound host functions, owned here.
+    std::vector<std::unique_ptr<cv8_binding>> bindings;
 
     // Promises of async host calls, by resolver id.
     std::unordered_map<uint32_t, v8::Global<v8::Promise::Resolver>> resolvers;
