@@ -239,3 +239,18 @@ private func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T
         }
     }
 }
+
+@Suite struct DefaultRuntimeBindTests {
+    @Test func bindingsGoToTheScopesRuntime() async throws {
+        try await JS.withRuntime { () async throws -> Void in
+            try JS.bind("add") { (a: Int, b: Int) in a + b }
+            try JS.bind("later") { (x: Int) async in x * 2 }
+            #expect(try JS.eval("add(2, 3)", as: Int.self) == 5)
+            #expect(try await JS.evalAsync("later(21)", as: Int.self) == 42)
+        }
+        // Another scope, another runtime: the binding is not there.
+        try await JS.withRuntime { () async throws -> Void in
+            #expect(try JS.eval("typeof add") == "undefined")
+        }
+    }
+}

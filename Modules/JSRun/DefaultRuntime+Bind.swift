@@ -1,0 +1,41 @@
+import Convert
+import Isolate
+import Ops
+
+/// Swift functions on the default runtime: `Runtime.bind` on ``JS/defaultRuntime``, with the
+/// same rules (see the `Ops` module). A binding belongs to the runtime it was made on: in a
+/// `JS.withRuntime` scope, the scope's; elsewhere, the thread's.
+extension JS {
+    /// Binds a function of `JSValue`s, synchronous.
+    public static func bind(_ name: String, _ function: @escaping @Sendable ([JSValue]) throws -> JSValue) throws {
+        try defaultRuntime.bind(name, function)
+    }
+
+    /// Binds a function of `JSValue`s, asynchronous: JavaScript gets a promise.
+    public static func bind(_ name: String, _ function: @escaping @Sendable ([JSValue]) async throws -> JSValue)
+        throws
+    {
+        try defaultRuntime.bind(name, function)
+    }
+
+    /// Binds a typed function, synchronous.
+    public static func bind<each Argument: Decodable, Result: Encodable>(
+        _ name: String, _ function: @escaping @Sendable (repeat each Argument) throws -> Result
+    ) throws {
+        try defaultRuntime.bind(name, function)
+    }
+
+    /// Binds a typed function that returns nothing, synchronous.
+    public static func bind<each Argument: Decodable>(
+        _ name: String, _ function: @escaping @Sendable (repeat each Argument) throws -> Void
+    ) throws {
+        try defaultRuntime.bind(name, function)
+    }
+
+    /// Binds a typed function, asynchronous: JavaScript gets a promise of its result.
+    public static func bind<each Argument: Decodable, Result: Encodable>(
+        _ name: String, _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
+    ) throws {
+        try defaultRuntime.bind(name, function)
+    }
+}
