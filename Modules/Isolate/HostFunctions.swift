@@ -21,6 +21,17 @@ extension Runtime {
     }
 }
 
+extension Runtime {
+    /// Sets the property at `path` (from `globalThis`, creating missing objects on the way) to
+    /// `value`; function handles in it are the functions again.
+    package func installValue(_ value: JSValue, at path: [String]) throws {
+        guard !path.isEmpty, !path.contains(where: \.isEmpty) else {
+            throw RuntimeError.conversion("a binding's path needs one or more non-empty names, not \(path)")
+        }
+        try engine.perform(.evalSync, timeout: nil) { engine in try engine.set(value, at: path) }
+    }
+}
+
 extension Engine {
     /// The host functions of this runtime and the Swift errors JavaScript holds, by id; on
     /// the runtime thread.
@@ -51,6 +62,24 @@ extension Engine {
         }
         // CV8_OK carries no value; anything else is the error to throw.
         if result.status != CV8_OK { _ = try value(of: result) }
+    }
+
+    fileprivate func set(_ value: JSValue, at path: [String]) throws {
+        var bytes: [UInt8] = []
+        do {
+            try V8ValueWriter.encode(value, into: &bytes, functionID: functionID)
+        } catch {
+            throw RuntimeError.conversion(error.description)
+        }
+        let names = path.map { Array($0.utf8CString) }
+        let result = names.withCStrings { pointers in
+            path.map { $0.utf8.count }.withUnsafeBufferPointer { lengths in
+                bytes.withUnsafeBufferPointer { data in
+                    cv8_set(isolate, pointers, lengths.baseAddress, path.count, data.baseAddress, data.count)
+                }
+            }
+        }
+        if result.status != CV8_OK { _ = try self.value(of: result) }
     }
 
     /// JavaScript called a host function (the shim's trampoline), on the runtime thread.

@@ -42,12 +42,7 @@ extension Runtime {
     public func bind<each Argument: Decodable, Result: Encodable>(
         _ name: String, _ function: @escaping @Sendable (repeat each Argument) throws -> Result
     ) throws {
-        try installHostFunction(
-            at: Self.path(of: name),
-            .sync { values in
-                let arguments = Arguments(values)
-                return try encodeResult(function(repeat try arguments.next((each Argument).self)))
-            })
+        try installHostFunction(at: Self.path(of: name), typed(function))
     }
 
     /// Binds a typed function that returns nothing (`undefined` in JavaScript), synchronous.
@@ -67,12 +62,7 @@ extension Runtime {
     public func bind<each Argument: Decodable, Result: Encodable>(
         _ name: String, _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
     ) throws {
-        try installHostFunction(
-            at: Self.path(of: name),
-            .async { values in
-                let arguments = Arguments(values)
-                return try encodeResult(await function(repeat try arguments.next((each Argument).self)))
-            })
+        try installHostFunction(at: Self.path(of: name), typed(function))
     }
 
     /// The property path a name stands for: its parts between dots.
@@ -82,6 +72,26 @@ extension Runtime {
             throw RuntimeError.conversion("'\(name)' is not a binding name: its parts between dots must not be empty")
         }
         return path
+    }
+}
+
+/// A typed synchronous function as a host function: arguments decoded, result encoded.
+func typed<each Argument: Decodable, Result: Encodable>(
+    _ function: @escaping @Sendable (repeat each Argument) throws -> Result
+) -> HostFunction {
+    .sync { values in
+        let arguments = Arguments(values)
+        return try encodeResult(function(repeat try arguments.next((each Argument).self)))
+    }
+}
+
+/// A typed asynchronous function as a host function.
+func typed<each Argument: Decodable, Result: Encodable>(
+    _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
+) -> HostFunction {
+    .async { values in
+        let arguments = Arguments(values)
+        return try encodeResult(await function(repeat try arguments.next((each Argument).self)))
     }
 }
 

@@ -141,6 +141,34 @@ uint32_t cv8::host_error_id(cv8_isolate *state, Local<v8::Context> context, Loca
     return id->IsUint32() ? id.As<v8::Uint32>()->Value() : 0;
 }
 
+namespace {
+
+// The object that holds the last name of `path`, walking from globalThis and creating plain
+// objects for missing names; false (with an exception pending) when a name holds a non-object.
+bool holder_of(cv8_isolate *state, Local<v8::Context> context, const char *const *path, const size_t *lengths,
+               size_t count, Local<v8::Object> *out) {
+    v8::Isolate *isolate = state->isolate;
+    Local<v8::Object> holder = context->Global();
+    for (size_t i = 0; i + 1 < count; i++) {
+        Local<v8::String> key = utf8(isolate, path[i], lengths[i]);
+        Local<Value> next;
+        if (!holder->Get(context, key).ToLocal(&next)) return false;
+        if (next->IsUndefined()) {
+            next = v8::Object::New(isolate);
+            if (holder->Set(context, key, next).IsNothing()) return false;
+        } else if (!next->IsObject()) {
+            std::string message = "cannot bind under '" + std::string(path[i], lengths[i]) + "': it is not an object";
+            isolate->ThrowException(v8::Exception::TypeError(utf8(isolate, message.data(), message.size())));
+            return false;
+        }
+        holder = next.As<v8::Object>();
+    }
+    *out = holder;
+    return true;
+}
+
+}  // namespace
+
 cv8_result cv8_bind(cv8_isolate *state, const char *const *path, const size_t *lengths, size_t count,
                     uint32_t binding, bool is_async) {
     v8::Isolate *isolate = state->isolate;
@@ -149,21 +177,8 @@ cv8_result cv8_bind(cv8_isolate *state, const char *const *path, const size_t *l
     v8::Context::Scope context_scope(context);
     v8::TryCatch try_catch(isolate);
 
-    Local<v8::Object> holder = context->Global();
-    for (size_t i = 0; i + 1 < count; i++) {
-        Local<v8::String> key = utf8(isolate, path[i], lengths[i]);
-        Local<Value> next;
-        if (!holder->Get(context, key).ToLocal(&next)) return cv8::caught(state, context, try_catch);
-        if (next->IsUndefined()) {
-            next = v8::Object::New(isolate);
-            if (holder->Set(context, key, next).IsNothing()) return cv8::caught(state, context, try_catch);
-        } else if (!next->IsObject()) {
-            std::string message = "cannot bind under '" + std::string(path[i], lengths[i]) + "': it is not an object";
-            isolate->ThrowException(v8::Exception::TypeError(utf8(isolate, message.data(), message.size())));
-            return cv8::caught(state, context, try_catch);
-        }
-        holder = next.As<v8::Object>();
-    }
+    Local<v8::Object> holder;
+    if (!holder_of(state, context, path, lengths, count, &holder)) return cv8::caught(state, context, try_catch);
     state->bindings.push_back(std::make_unique<cv8_binding>(cv8_binding{state, binding, is_async}));
     Local<v8::External> data = v8::External::New(isolate, state->bindings.back().get());
     Local<v8::Function> function;
@@ -171,6 +186,26 @@ cv8_result cv8_bind(cv8_isolate *state, const char *const *path, const size_t *l
     if (!v8::Function::New(context, call_host, data).ToLocal(&function) ||
         (function->SetName(name), holder->Set(context, name, function).IsNothing()))
         return cv8::caught(state, context, try_catch);
+    return cv8::status_only(CV8_OK);
+}
+
+cv8_result cv8_set(cv8_isolate *state, const char *const *path, const size_t *lengths, size_t count,
+                   const uint8_t *data, size_t length) {
+    v8::Isolate *isolate = state->isolate;
+    v8::HandleScope handle_scope(isolate);
+    Local<v8::Context> context = state->context.Get(isolate);
+    v8::Context::Scope context_scope(context);
+    v8::TryCatch try_catch(isolate);
+
+    Local<v8::Object> holder;
+    Local<Value> value;
+    if (!holder_of(state, context, path, lengths, count, &holder) ||
+        !cv8::deserialize(state, context, data, length).ToLocal(&value) ||
+        holder->Set(context, utf8(isolate, path[count - 1], lengths[count - 1]), value).IsNothing()) {
+        if (!try_catch.HasCaught() && !isolate->IsExecutionTerminating())
+            isolate->ThrowError("the value could not be read");
+        return cv8::caught(state, context, try_catch);
+    }
     return cv8::status_only(CV8_OK);
 }
 

@@ -197,6 +197,10 @@ double cv8_timers_next(cv8_isolate *isolate);
 /// CV8_OK, or CV8_EXCEPTION when an intermediate name holds something that is not an object.
 cv8_result cv8_bind(cv8_isolate *isolate, const char *const *path, const size_t *lengths, size_t count,
                     uint32_t binding, bool is_async);
+/// Sets the value at `path` (as cv8_bind walks it) to `data`, a value in V8's format whose host
+/// objects are function ids. CV8_OK, or CV8_EXCEPTION.
+cv8_result cv8_set(cv8_isolate *isolate, const char *const *path, const size_t *lengths, size_t count,
+                   const uint8_t *data, size_t length);
 /// Settles the promise of an async host call with `reply` (CV8_OK or CV8_EXCEPTION), then runs
 /// the microtasks. Unknown resolvers are ignored.
 void cv8_resolver_settle(cv8_isolate *isolate, uint32_t resolver, cv8_host_reply reply);
