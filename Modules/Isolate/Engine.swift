@@ -128,7 +128,8 @@ final class Engine: @unchecked Sendable {
         var options = cv8_isolate_options()
         options.max_heap_bytes = config.maxHeapSize ?? 0
         options.initial_heap_bytes = config.initialHeapSize ?? 0
-        options.console_enabled = config.console.isEnabled
+        options.console_enabled = config.console.isEnabled && config.permissions.contains(.console)
+        options.timers_enabled = config.permissions.contains(.timers)
         options.host = cv8_host(
             context: Unmanaged.passUnretained(self).toOpaque(), console: consoleCallback, wake: wakeCallback,
             call: hostCallback)

@@ -13,11 +13,28 @@ package enum HostFunction: Sendable {
 extension Runtime {
     /// Installs `function` at `path` (property names from `globalThis`, the last one the
     /// function's). The names are property keys, never source code.
-    package func installHostFunction(at path: [String], _ function: HostFunction) throws {
+    /// With `permission`, a call without that grant fails with ``PermissionDenied`` and never
+    /// reaches the function.
+    package func installHostFunction(
+        at path: [String], _ function: HostFunction, requires permission: Permission? = nil
+    )
+        throws
+    {
         guard !path.isEmpty, !path.contains(where: \.isEmpty) else {
             throw RuntimeError.conversion("a binding's path needs one or more non-empty names, not \(path)")
         }
-        try engine.perform(.evalSync, timeout: nil) { engine in try engine.install(function, at: path) }
+        let entry = Engine.HostEntry.function(path.joined(separator: "."), function, permission)
+        try engine.perform(.evalSync, timeout: nil) { engine in try engine.install(entry, at: path) }
+    }
+
+    /// Registers an op, callable from JavaScript as `__host_op_sync__(id, ...arguments)` or, for
+    /// an async one, `__host_op_async__(id, ...arguments)`; returns its id.
+    package func registerOp(_ name: String, _ function: HostFunction, requires permission: Permission? = nil) throws
+        -> Int
+    {
+        try engine.perform(.evalSync, timeout: nil) { engine in
+            try engine.registerOp(Engine.Op(name: name, function: function, permission: permission))
+        }
     }
 }
 
@@ -36,7 +53,8 @@ extension Engine {
     /// The host functions of this runtime and the Swift errors JavaScript holds, by id; on
     /// the runtime thread.
     struct HostState {
-        var functions: [HostFunction] = []
+        var functions: [HostEntry] = []
+        var ops: [Op] = []
         /// Swift errors thrown into JavaScript, kept so that one coming back unchanged is the
         /// original again. The oldest are dropped past `keptErrors`.
         var errors: [UInt32: any Error] = [:]
@@ -50,10 +68,46 @@ extension Engine {
 
     static let keptErrors = 1_000
 
-    fileprivate func install(_ function: HostFunction, at path: [String]) throws {
+    /// A registered op.
+    struct Op {
+        var name: String
+        var function: HostFunction
+        var permission: Permission?
+    }
+
+    /// What a bound V8 function calls: a host function, or the dispatcher of ops.
+    enum HostEntry {
+        case function(String, HostFunction, Permission?)
+        case opDispatcher(isAsync: Bool)
+
+        var isAsync: Bool {
+            switch self {
+            case .function(_, .async, _): true
+            case .function: false
+            case .opDispatcher(let isAsync): isAsync
+            }
+        }
+    }
+
+    /// A TypeError the runtime raises in JavaScript (an unknown op, a wrong entry point).
+    struct HostTypeError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    fileprivate func registerOp(_ op: Op) throws -> Int {
+        if host.ops.isEmpty {
+            try install(.opDispatcher(isAsync: false), at: ["__host_op_sync__"])
+            try install(.opDispatcher(isAsync: true), at: ["__host_op_async__"])
+        }
+        host.ops.append(op)
+        return host.ops.count
+    }
+
+    fileprivate func install(_ entry: HostEntry, at path: [String]) throws {
         let binding = host.functions.count
-        host.functions.append(function)
-        let isAsync = if case .async = function { true } else { false }
+        host.functions.append(entry)
+        let isAsync = entry.isAsync
         let names = path.map { Array($0.utf8CString) }
         let result = names.withCStrings { pointers in
             path.map { $0.utf8.count }.withUnsafeBufferPointer { lengths in
@@ -97,6 +151,35 @@ extension Engine {
             return reply(RuntimeError.conversion(error.description), name: "TypeError")
         }
         switch host.functions[Int(binding)] {
+        case .function(let name, let function, let permission):
+            return run(name, function, permission, arguments, resolver)
+        case .opDispatcher(let isAsync):
+            guard let id = arguments.first?.intValue, id >= 1, id <= host.ops.count else {
+                let given = arguments.first.map { "\($0)" } ?? "nothing"
+                return reply(HostTypeError(message: "unknown op id: \(given)"), name: "TypeError")
+            }
+            let op = host.ops[id - 1]
+            if case .async = op.function, !isAsync {
+                let message = "op '\(op.name)' (id \(id)) is async: call it with __host_op_async__"
+                return reply(HostTypeError(message: message), name: "TypeError")
+            }
+            return run(op.name, op.function, op.permission, Array(arguments.dropFirst()), resolver)
+        }
+    }
+
+    /// Runs a host function for JavaScript, if the runtime has the permission it needs. A
+    /// synchronous function behind an async entry settles its promise right after the call.
+    private func run(
+        _ name: String, _ function: HostFunction, _ permission: Permission?, _ arguments: [JSValue], _ resolver: UInt32
+    ) -> cv8_host_reply {
+        if let permission, !config.permissions.contains(permission) {
+            return reply(PermissionDenied(function: name, permission: permission))
+        }
+        switch function {
+        case .sync(let function) where resolver != 0:
+            let result = Result { try function(arguments) }
+            queue.push { engine in engine?.settle(resolver, with: result) }
+            return Self.pending
         case .sync(let function):
             do {
                 return reply(try function(arguments))
@@ -105,9 +188,14 @@ extension Engine {
             }
         case .async(let function):
             startAsyncCall(function, arguments, resolver)
-            return cv8_host_reply(
-                status: Int32(CV8_PENDING.rawValue), data: nil, length: 0, name: nil, name_length: 0, error_id: 0)
+            return Self.pending
         }
+    }
+
+    /// The answer of an async call: nothing yet.
+    private static var pending: cv8_host_reply {
+        cv8_host_reply(
+            status: Int32(CV8_PENDING.rawValue), data: nil, length: 0, name: nil, name_length: 0, error_id: 0)
     }
 
     /// Runs an async host function on the concurrency pool; its result settles the promise

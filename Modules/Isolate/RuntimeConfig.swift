@@ -35,6 +35,10 @@ public struct RuntimeConfig: Sendable {
     /// library (the methods exist and do nothing).
     public var console: ConsoleOutput
 
+    /// What the runtime may do: ``Permission/defaults`` (timers and the console) unless
+    /// changed. Host functions and ops may require more (see ``Permission``).
+    public var permissions: Set<Permission>
+
     /// A classic script run once when the runtime is created, before any other code, named
     /// `<bootstrap>`. Its globals and declarations stay. If it throws, creating the runtime
     /// throws that ``JavaScriptError``.
@@ -50,6 +54,7 @@ public struct RuntimeConfig: Sendable {
         maxHeapSize: Int? = nil,
         initialHeapSize: Int? = nil,
         console: ConsoleOutput = .disabled,
+        permissions: Set<Permission> = Permission.defaults,
         bootstrap: String? = nil
     ) {
         self.name = name
@@ -57,6 +62,7 @@ public struct RuntimeConfig: Sendable {
         self.maxHeapSize = maxHeapSize
         self.initialHeapSize = initialHeapSize
         self.console = console
+        self.permissions = permissions
         self.bootstrap = bootstrap
     }
 

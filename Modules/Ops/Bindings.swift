@@ -24,45 +24,54 @@ import Isolate
 ///   back into its own runtime (`runtime.eval`, a function handle), which runs in place.
 /// - An `async` function runs on Swift's concurrency pool and JavaScript gets a promise; the
 ///   runtime keeps serving other work meanwhile, and closing it cancels the task.
+/// - With `permission:`, a call in a runtime that was not granted it throws a JavaScript
+///   `PermissionDenied` error, and the function never runs.
 /// - A Swift error thrown by the function becomes a JavaScript `Error` named after the Swift
 ///   type, with its description as the message. If that exception comes back out of
 ///   JavaScript unchanged, Swift gets the original error again.
 extension Runtime {
     /// Binds a function of `JSValue`s, synchronous.
-    public func bind(_ name: String, _ function: @escaping @Sendable ([JSValue]) throws -> JSValue) throws {
-        try installHostFunction(at: Self.path(of: name), .sync(function))
+    public func bind(
+        _ name: String, permission: Permission? = nil, _ function: @escaping @Sendable ([JSValue]) throws -> JSValue
+    ) throws {
+        try installHostFunction(at: Self.path(of: name), .sync(function), requires: permission)
     }
 
     /// Binds a function of `JSValue`s, asynchronous: JavaScript gets a promise.
-    public func bind(_ name: String, _ function: @escaping @Sendable ([JSValue]) async throws -> JSValue) throws {
-        try installHostFunction(at: Self.path(of: name), .async(function))
+    public func bind(
+        _ name: String, permission: Permission? = nil,
+        _ function: @escaping @Sendable ([JSValue]) async throws -> JSValue
+    ) throws {
+        try installHostFunction(at: Self.path(of: name), .async(function), requires: permission)
     }
 
     /// Binds a typed function, synchronous.
     public func bind<each Argument: Decodable, Result: Encodable>(
-        _ name: String, _ function: @escaping @Sendable (repeat each Argument) throws -> Result
+        _ name: String, permission: Permission? = nil,
+        _ function: @escaping @Sendable (repeat each Argument) throws -> Result
     ) throws {
-        try installHostFunction(at: Self.path(of: name), typed(function))
+        try installHostFunction(at: Self.path(of: name), typed(function), requires: permission)
     }
 
     /// Binds a typed function that returns nothing (`undefined` in JavaScript), synchronous.
     public func bind<each Argument: Decodable>(
-        _ name: String, _ function: @escaping @Sendable (repeat each Argument) throws -> Void
+        _ name: String, permission: Permission? = nil,
+        _ function: @escaping @Sendable (repeat each Argument) throws -> Void
     ) throws {
-        try installHostFunction(
-            at: Self.path(of: name),
-            .sync { values in
-                let arguments = Arguments(values)
-                try function(repeat try arguments.next((each Argument).self))
-                return .undefined
-            })
+        let host = HostFunction.sync { values in
+            let arguments = Arguments(values)
+            try function(repeat try arguments.next((each Argument).self))
+            return .undefined
+        }
+        try installHostFunction(at: Self.path(of: name), host, requires: permission)
     }
 
     /// Binds a typed function, asynchronous: JavaScript gets a promise of its result.
     public func bind<each Argument: Decodable, Result: Encodable>(
-        _ name: String, _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
+        _ name: String, permission: Permission? = nil,
+        _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
     ) throws {
-        try installHostFunction(at: Self.path(of: name), typed(function))
+        try installHostFunction(at: Self.path(of: name), typed(function), requires: permission)
     }
 
     /// The property path a name stands for: its parts between dots.

@@ -89,7 +89,7 @@ bool cv8::install_globals(cv8_isolate *state, Local<v8::Context> context) {
     Local<v8::Object> global = context->Global();
     Local<v8::Function> microtask;
     if (!install_console(state, context, global) ||
-        !cv8_install_timers(state, context, global) ||
+        (state->timers_enabled && !cv8_install_timers(state, context, global)) ||
         !v8::Function::New(context, queue_microtask).ToLocal(&microtask))
         return false;
     Local<v8::String> name = v8::String::NewFromUtf8Literal(isolate, "queueMicrotask");

@@ -39,6 +39,7 @@ struct cv8_isolate {
     v8::Global<v8::Context> context;
     cv8_host host{};
     bool console_enabled = false;
+    bool timers_enabled = true;
 
     // Set by the near-heap-limit callback: the termination that follows is the heap's doing.
     bool heap_limit_reached = false;

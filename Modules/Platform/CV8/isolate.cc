@@ -28,6 +28,7 @@ cv8_isolate *cv8_isolate_new(const cv8_isolate_options *options) {
     auto *state = new cv8_isolate();
     state->host = options->host;
     state->console_enabled = options->console_enabled;
+    state->timers_enabled = options->timers_enabled;
     state->allocator = v8::ArrayBuffer::Allocator::NewDefaultAllocator();
     v8::Isolate::CreateParams params;
     params.array_buffer_allocator = state->allocator;

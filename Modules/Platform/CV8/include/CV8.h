@@ -86,6 +86,8 @@ typedef struct cv8_isolate_options {
     size_t initial_heap_bytes;
     /// Whether `console` reaches the host; when false its methods do nothing.
     bool console_enabled;
+    /// Whether the timer functions exist (setTimeout, setInterval and their clear functions).
+    bool timers_enabled;
     cv8_host host;
 } cv8_isolate_options;
 
