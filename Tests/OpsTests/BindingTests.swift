@@ -147,6 +147,30 @@ private struct Overdrawn: Error, CustomStringConvertible {
         #expect(cancelled.withLock { $0 })
     }
 
+    @Test func closuresThatOutliveTheirRuntimeAreHarmless() async throws {
+        let finished = Mutex(false)
+        let runtime = try Runtime()
+        // This closure ignores cancellation and finishes after the runtime is gone.
+        try runtime.bind("stubborn") { (_: [JSValue]) async -> JSValue in
+            let deadline = ContinuousClock.now + .milliseconds(50)
+            while ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
+            finished.withLock { $0 = true }
+            return .null
+        }
+        let kept = Mutex<JSFunction?>(nil)
+        try runtime.bind("keep") { (arguments: [JSValue]) in
+            kept.withLock { $0 = arguments.first?.function }
+            return .null
+        }
+        try runtime.eval("stubborn(); keep(() => 1); 0")
+        runtime.close()
+        for _ in 0..<100 where !finished.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(finished.withLock { $0 })
+        // A function handle kept from an argument is a clear error once its runtime is closed.
+        let handle = try #require(kept.withLock { $0 })
+        #expect(throws: RuntimeError.closed) { try handle.call() }
+    }
+
     @Test func eightRuntimesCallHostFunctionsInParallel() async throws {
         let sums = try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<8 {
