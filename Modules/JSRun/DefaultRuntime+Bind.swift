@@ -7,35 +7,43 @@ import Ops
 /// `JS.withRuntime` scope, the scope's; elsewhere, the thread's.
 extension JS {
     /// Binds a function of `JSValue`s, synchronous.
-    public static func bind(_ name: String, _ function: @escaping @Sendable ([JSValue]) throws -> JSValue) throws {
-        try defaultRuntime.bind(name, function)
+    public static func bind(
+        _ name: String, permission: Permission? = nil, _ function: @escaping @Sendable ([JSValue]) throws -> JSValue
+    ) throws {
+        try defaultRuntime.bind(name, permission: permission, function)
     }
 
     /// Binds a function of `JSValue`s, asynchronous: JavaScript gets a promise.
-    public static func bind(_ name: String, _ function: @escaping @Sendable ([JSValue]) async throws -> JSValue)
+    public static func bind(
+        _ name: String, permission: Permission? = nil,
+        _ function: @escaping @Sendable ([JSValue]) async throws -> JSValue
+    )
         throws
     {
-        try defaultRuntime.bind(name, function)
+        try defaultRuntime.bind(name, permission: permission, function)
     }
 
     /// Binds a typed function, synchronous.
     public static func bind<each Argument: Decodable, Result: Encodable>(
-        _ name: String, _ function: @escaping @Sendable (repeat each Argument) throws -> Result
+        _ name: String, permission: Permission? = nil,
+        _ function: @escaping @Sendable (repeat each Argument) throws -> Result
     ) throws {
-        try defaultRuntime.bind(name, function)
+        try defaultRuntime.bind(name, permission: permission, function)
     }
 
     /// Binds a typed function that returns nothing, synchronous.
     public static func bind<each Argument: Decodable>(
-        _ name: String, _ function: @escaping @Sendable (repeat each Argument) throws -> Void
+        _ name: String, permission: Permission? = nil,
+        _ function: @escaping @Sendable (repeat each Argument) throws -> Void
     ) throws {
-        try defaultRuntime.bind(name, function)
+        try defaultRuntime.bind(name, permission: permission, function)
     }
 
     /// Binds a typed function, asynchronous: JavaScript gets a promise of its result.
     public static func bind<each Argument: Decodable, Result: Encodable>(
-        _ name: String, _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
+        _ name: String, permission: Permission? = nil,
+        _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
     ) throws {
-        try defaultRuntime.bind(name, function)
+        try defaultRuntime.bind(name, permission: permission, function)
     }
 }
