@@ -558,9 +558,11 @@ private let consoleCallback: @convention(c) (UnsafeMutableRawPointer?, Int32, Un
 }
 
 private let hostCallback:
-    @convention(c) (UnsafeMutableRawPointer?, UInt32, UnsafePointer<UInt8>?, Int, UInt32) -> cv8_host_reply = {
-        context, binding, data, length, resolver in
-        Unmanaged<Engine>.fromOpaque(context!).takeUnretainedValue().hostCall(binding, data, length, resolver)
+    @convention(c) (
+        UnsafeMutableRawPointer?, UInt32, UnsafePointer<UInt8>?, Int, UnsafePointer<cv8_scalar>?, Int, UInt32
+    ) -> cv8_host_reply = { context, binding, data, length, scalars, count, resolver in
+        Unmanaged<Engine>.fromOpaque(context!).takeUnretainedValue()
+            .hostCall(binding, data, length, scalars, count, resolver)
     }
 
 private let wakeCallback: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in

@@ -137,18 +137,23 @@ extension Engine {
     }
 
     /// JavaScript called a host function (the shim's trampoline), on the runtime thread.
-    func hostCall(_ binding: UInt32, _ data: UnsafePointer<UInt8>?, _ length: Int, _ resolver: UInt32)
-        -> cv8_host_reply
-    {
+    func hostCall(
+        _ binding: UInt32, _ data: UnsafePointer<UInt8>?, _ length: Int, _ scalars: UnsafePointer<cv8_scalar>?,
+        _ count: Int, _ resolver: UInt32
+    ) -> cv8_host_reply {
         guard Int(binding) < host.functions.count else { return reply(RuntimeError.conversion("unknown binding")) }
         let arguments: [JSValue]
-        do {
-            let decoded = try V8ValueReader.decode(UnsafeRawBufferPointer(start: data, count: length)) { id in
-                .function(JSFunction(reference: FunctionHandle(engine: self, id: id, name: "")))
+        if let scalars {
+            arguments = UnsafeBufferPointer(start: scalars, count: count).map(JSValue.init(scalar:))
+        } else {
+            do {
+                let decoded = try V8ValueReader.decode(UnsafeRawBufferPointer(start: data, count: length)) { id in
+                    .function(JSFunction(reference: FunctionHandle(engine: self, id: id, name: "")))
+                }
+                arguments = decoded.arrayValue ?? []
+            } catch {
+                return reply(RuntimeError.conversion(error.description), name: "TypeError")
             }
-            arguments = decoded.arrayValue ?? []
-        } catch {
-            return reply(RuntimeError.conversion(error.description), name: "TypeError")
         }
         switch host.functions[Int(binding)] {
         case .function(let name, let function, let permission):
@@ -195,7 +200,8 @@ extension Engine {
     /// The answer of an async call: nothing yet.
     private static var pending: cv8_host_reply {
         cv8_host_reply(
-            status: Int32(CV8_PENDING.rawValue), data: nil, length: 0, name: nil, name_length: 0, error_id: 0)
+            status: Int32(CV8_PENDING.rawValue), data: nil, length: 0, name: nil, name_length: 0, error_id: 0,
+            is_scalar: false, scalar: cv8_scalar())
     }
 
     /// Runs an async host function on the concurrency pool; its result settles the promise
@@ -231,6 +237,7 @@ extension Engine {
     // MARK: - Replies
 
     private func reply(_ value: JSValue) -> cv8_host_reply {
+        if let scalar = scalarReply(value) { return scalar }
         do {
             try V8ValueWriter.encode(value, into: &host.replyBytes, functionID: functionID)
         } catch {
@@ -239,8 +246,33 @@ extension Engine {
         return host.replyBytes.withUnsafeBufferPointer { bytes in
             cv8_host_reply(
                 status: Int32(CV8_OK.rawValue), data: bytes.baseAddress, length: bytes.count, name: nil, name_length: 0,
-                error_id: 0)
+                error_id: 0, is_scalar: false, scalar: cv8_scalar())
         }
+    }
+
+    /// A primitive result without serialization (the fast path); `nil` for other values.
+    private func scalarReply(_ value: JSValue) -> cv8_host_reply? {
+        var scalar = cv8_scalar()
+        switch value {
+        case .undefined: scalar.kind = 0
+        case .null: scalar.kind = 1
+        case .bool(let bool): scalar.kind = bool ? 3 : 2
+        case .number(let number):
+            scalar.kind = 4
+            scalar.number = number
+        case .string(let string):
+            host.replyText.removeAll(keepingCapacity: true)
+            host.replyText.append(contentsOf: string.utf8)
+            scalar.kind = 5
+            scalar.length = host.replyText.count
+            scalar.string = host.replyText.withUnsafeBufferPointer {
+                $0.withMemoryRebound(to: CChar.self) { UnsafePointer($0.baseAddress) }
+            }
+        default: return nil
+        }
+        return cv8_host_reply(
+            status: Int32(CV8_OK.rawValue), data: nil, length: 0, name: nil, name_length: 0, error_id: 0,
+            is_scalar: true, scalar: scalar)
     }
 
     /// A Swift error as JavaScript sees it: an Error named after the Swift type (or the
@@ -260,7 +292,8 @@ extension Engine {
                 name.withMemoryRebound(to: CChar.self) { name in
                     cv8_host_reply(
                         status: Int32(CV8_EXCEPTION.rawValue), data: text.baseAddress, length: text.count,
-                        name: name.baseAddress, name_length: name.count, error_id: id)
+                        name: name.baseAddress, name_length: name.count, error_id: id, is_scalar: false,
+                        scalar: cv8_scalar())
                 }
             }
         }
@@ -279,6 +312,22 @@ extension Engine {
     func originalHostError() -> (any Error)? {
         let id = cv8_last_host_error(isolate)
         return id == 0 ? nil : host.errors[id]
+    }
+}
+
+extension JSValue {
+    /// A primitive argument of the fast path.
+    fileprivate init(scalar: cv8_scalar) {
+        switch scalar.kind {
+        case 1: self = .null
+        case 2: self = .bool(false)
+        case 3: self = .bool(true)
+        case 4: self = .number(scalar.number)
+        case 5:
+            self = .string(
+                String(decoding: UnsafeRawBufferPointer(start: scalar.string, count: scalar.length), as: UTF8.self))
+        default: self = .undefined
+        }
     }
 }
 

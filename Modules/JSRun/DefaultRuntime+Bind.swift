@@ -24,7 +24,7 @@ extension JS {
     }
 
     /// Binds a typed function, synchronous.
-    public static func bind<each Argument: Decodable, Result: Encodable>(
+    public static func bind<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) throws -> Result
     ) throws {
@@ -32,7 +32,7 @@ extension JS {
     }
 
     /// Binds a typed function that returns nothing, synchronous.
-    public static func bind<each Argument: Decodable>(
+    public static func bind<each Argument: Decodable & SendableMetatype>(
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) throws -> Void
     ) throws {
@@ -40,7 +40,7 @@ extension JS {
     }
 
     /// Binds a typed function, asynchronous: JavaScript gets a promise of its result.
-    public static func bind<each Argument: Decodable, Result: Encodable>(
+    public static func bind<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
     ) throws {

@@ -46,7 +46,7 @@ extension Runtime {
     }
 
     /// Binds a typed function, synchronous.
-    public func bind<each Argument: Decodable, Result: Encodable>(
+    public func bind<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) throws -> Result
     ) throws {
@@ -54,7 +54,7 @@ extension Runtime {
     }
 
     /// Binds a typed function that returns nothing (`undefined` in JavaScript), synchronous.
-    public func bind<each Argument: Decodable>(
+    public func bind<each Argument: Decodable & SendableMetatype>(
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) throws -> Void
     ) throws {
@@ -67,7 +67,7 @@ extension Runtime {
     }
 
     /// Binds a typed function, asynchronous: JavaScript gets a promise of its result.
-    public func bind<each Argument: Decodable, Result: Encodable>(
+    public func bind<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
     ) throws {
@@ -85,7 +85,7 @@ extension Runtime {
 }
 
 /// A typed synchronous function as a host function: arguments decoded, result encoded.
-func typed<each Argument: Decodable, Result: Encodable>(
+func typed<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
     _ function: @escaping @Sendable (repeat each Argument) throws -> Result
 ) -> HostFunction {
     .sync { values in
@@ -95,7 +95,7 @@ func typed<each Argument: Decodable, Result: Encodable>(
 }
 
 /// A typed asynchronous function as a host function.
-func typed<each Argument: Decodable, Result: Encodable>(
+func typed<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
     _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
 ) -> HostFunction {
     .async { values in

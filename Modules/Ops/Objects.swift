@@ -89,14 +89,14 @@ public struct ObjectBuilder {
     }
 
     /// Adds a typed function, synchronous.
-    public mutating func function<each Argument: Decodable, Result: Encodable>(
+    public mutating func function<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ key: String, _ function: @escaping @Sendable (repeat each Argument) throws -> Result
     ) {
         members.append((key, .function(typed(function))))
     }
 
     /// Adds a typed function, asynchronous.
-    public mutating func function<each Argument: Decodable, Result: Encodable>(
+    public mutating func function<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ key: String, _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
     ) {
         members.append((key, .function(typed(function))))

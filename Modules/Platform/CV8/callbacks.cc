@@ -46,14 +46,57 @@ bool collect_arguments(cv8_isolate *state, Local<v8::Context> context, const Fun
     return true;
 }
 
-void call_host(const FunctionCallbackInfo<Value> &info) {
-    const cv8_binding &binding = binding_of(info);
-    cv8_isolate *state = binding.state;
-    v8::Isolate *isolate = info.GetIsolate();
-    Local<v8::Context> context = isolate->GetCurrentContext();
+// The most arguments the fast path passes as scalars.
+constexpr int kMaxScalars = 8;
 
+// Fills `scalars` when every argument is a primitive (the common case), so that the call needs
+// no serialization; `texts` keeps the strings' UTF-8 alive.
+bool as_scalars(v8::Isolate *isolate, const FunctionCallbackInfo<Value> &info, cv8_scalar *scalars,
+                std::string *texts) {
+    if (info.Length() > kMaxScalars) return false;
+    for (int i = 0; i < info.Length(); i++) {
+        Local<Value> value = info[i];
+        cv8_scalar &scalar = scalars[i];
+        scalar = cv8_scalar{0, 0, nullptr, 0};
+        if (value->IsNumber()) {
+            scalar.kind = 4;
+            scalar.number = value.As<v8::Number>()->Value();
+        } else if (value->IsString()) {
+            Local<v8::String> string = value.As<v8::String>();
+            texts[i].resize(string->Utf8Length(isolate));
+            string->WriteUtf8(isolate, texts[i].data(), static_cast<int>(texts[i].size()), nullptr,
+                              v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+            scalar.kind = 5;
+            scalar.string = texts[i].data();
+            scalar.length = texts[i].size();
+        } else if (value->IsBoolean()) {
+            scalar.kind = value->IsTrue() ? 3 : 2;
+        } else if (value->IsNull()) {
+            scalar.kind = 1;
+        } else if (!value->IsUndefined()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+Local<Value> from_scalar(v8::Isolate *isolate, const cv8_scalar &scalar) {
+    switch (scalar.kind) {
+        case 1: return v8::Null(isolate);
+        case 2: return v8::False(isolate);
+        case 3: return v8::True(isolate);
+        case 4: return v8::Number::New(isolate, scalar.number);
+        case 5: return utf8(isolate, scalar.string, scalar.length);
+        default: return v8::Undefined(isolate);
+    }
+}
+
+// The slow path: the arguments serialized as one array (functions, objects, arrays...).
+bool call_serialized(cv8_isolate *state, Local<v8::Context> context, const FunctionCallbackInfo<Value> &info,
+                     const cv8_binding &binding, uint32_t resolver_id, cv8_host_reply *reply) {
+    v8::Isolate *isolate = state->isolate;
     Local<v8::Array> arguments;
-    if (!collect_arguments(state, context, info, &arguments)) return;
+    if (!collect_arguments(state, context, info, &arguments)) return false;
     cv8_result encoded = cv8::serialize(state, context, arguments);
     if (encoded.status != CV8_OK) {
         // A getter threw (the exception is pending already) or a value cannot be cloned.
@@ -63,10 +106,20 @@ void call_host(const FunctionCallbackInfo<Value> &info) {
         } else if (!isolate->IsExecutionTerminating()) {
             isolate->ThrowError("an argument could not be read");
         }
-        return;
+        return false;
     }
     // The host may run JavaScript (a re-entrant call) that reuses the buffer: copy the bytes.
     std::string bytes(reinterpret_cast<const char *>(encoded.data), encoded.length);
+    *reply = state->host.call(state->host.context, binding.id, reinterpret_cast<const uint8_t *>(bytes.data()),
+                              bytes.size(), nullptr, 0, resolver_id);
+    return true;
+}
+
+void call_host(const FunctionCallbackInfo<Value> &info) {
+    const cv8_binding &binding = binding_of(info);
+    cv8_isolate *state = binding.state;
+    v8::Isolate *isolate = info.GetIsolate();
+    Local<v8::Context> context = isolate->GetCurrentContext();
 
     uint32_t resolver_id = 0;
     Local<v8::Promise::Resolver> resolver;
@@ -75,9 +128,18 @@ void call_host(const FunctionCallbackInfo<Value> &info) {
         resolver_id = state->next_resolver_id++;
         state->resolvers[resolver_id].Reset(isolate, resolver);
     }
-    cv8_host_reply reply = state->host.call(state->host.context, binding.id,
-                                            reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(),
-                                            resolver_id);
+
+    cv8_scalar scalars[kMaxScalars];
+    std::string texts[kMaxScalars];
+    cv8_host_reply reply;
+    if (as_scalars(isolate, info, scalars, texts)) {
+        reply = state->host.call(state->host.context, binding.id, nullptr, 0, scalars,
+                                 static_cast<size_t>(info.Length()), resolver_id);
+    } else if (!call_serialized(state, context, info, binding, resolver_id, &reply)) {
+        if (resolver_id != 0) state->resolvers.erase(resolver_id);
+        return;
+    }
+
     if (isolate->IsExecutionTerminating()) return;
     if (reply.status == CV8_EXCEPTION) {
         if (resolver_id != 0) state->resolvers.erase(resolver_id);
@@ -86,6 +148,10 @@ void call_host(const FunctionCallbackInfo<Value> &info) {
     }
     if (binding.is_async) {
         info.GetReturnValue().Set(resolver->GetPromise());
+        return;
+    }
+    if (reply.status == CV8_OK && reply.is_scalar) {
+        info.GetReturnValue().Set(from_scalar(isolate, reply.scalar));
         return;
     }
     Local<Value> value;
@@ -219,7 +285,9 @@ void cv8_resolver_settle(cv8_isolate *state, uint32_t resolver_id, cv8_host_repl
     v8::TryCatch try_catch(isolate);
     Local<v8::Promise::Resolver> resolver = found->second.Get(isolate);
     state->resolvers.erase(found);
-    if (reply.status == CV8_OK) {
+    if (reply.status == CV8_OK && reply.is_scalar) {
+        resolver->Resolve(context, from_scalar(isolate, reply.scalar)).IsNothing();
+    } else if (reply.status == CV8_OK) {
         Local<Value> value;
         if (cv8::deserialize(state, context, reply.data, reply.length).ToLocal(&value)) {
             resolver->Resolve(context, value).IsNothing();

@@ -36,6 +36,16 @@ const char *cv8_platform_version(void);
 /// An isolate with one context, plus the shim's per-isolate state. Opaque.
 typedef struct cv8_isolate cv8_isolate;
 
+/// A primitive value passed without serialization: the fast path of host calls.
+typedef struct cv8_scalar {
+    /// 0 undefined, 1 null, 2 false, 3 true, 4 number, 5 string.
+    uint8_t kind;
+    double number;
+    /// With kind 5: the string in UTF-8 (lone surrogates replaced by U+FFFD).
+    const char *string;
+    size_t length;
+} cv8_scalar;
+
 /// What a host function answers.
 typedef struct cv8_host_reply {
     /// CV8_OK: `data` holds the value in V8's format (host objects in it are function ids).
@@ -48,6 +58,9 @@ typedef struct cv8_host_reply {
     const char *name;
     size_t name_length;
     uint32_t error_id;
+    /// With CV8_OK: when true, the value is `scalar` and `data` is unused.
+    bool is_scalar;
+    cv8_scalar scalar;
 } cv8_host_reply;
 
 /// What the host (Swift) gives an isolate to call back. Every callback gets `context`.
@@ -64,9 +77,10 @@ typedef struct cv8_host {
     /// `arguments` serialized as one array (a function argument is a host object holding its
     /// handle id). For an async binding, `resolver` names the promise JavaScript got, which the
     /// host settles later with cv8_resolver_settle; the reply then only reports a failure to
-    /// start (or CV8_PENDING).
+    /// start (or CV8_PENDING). When every argument is a primitive, they come as `scalars`
+    /// (`count` of them) and `arguments` is NULL.
     cv8_host_reply (*call)(void *context, uint32_t binding, const uint8_t *arguments, size_t length,
-                                  uint32_t resolver);
+                           const cv8_scalar *scalars, size_t count, uint32_t resolver);
 } cv8_host;
 
 
