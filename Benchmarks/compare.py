@@ -28,6 +28,9 @@ LABELS = {
     "idle_rss_mb_per_runtime": "idle RSS per runtime (MB)",
     "rss_returned_after_close_mb": "RSS returned after closing 16 (MB, higher is better)",
     "idle_cpu_percent": "idle CPU, 16 runtimes (% of one core)",
+    "host_call_double_ns": "JS calls host f(x: Double) -> Double, per call (ns)",
+    "host_call_typed_ns": "JS calls host g('k', i) -> {k: i}, per call (ns)",
+    "host_call_async_us": "JS awaits async host h(x), per call (µs)",
 }
 HIGHER_IS_BETTER = {"rss_returned_after_close_mb"}
 

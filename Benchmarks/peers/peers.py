@@ -15,6 +15,12 @@ The peers are "jsrun" (the reference Python library, jsrun 0.3.0) and "mini_race
     idle_rss_mb_per_runtime      resident memory growth per idle runtime (16 of them), MB
     rss_returned_after_close_mb  resident memory given back after closing the 16, MB
     idle_cpu_percent             CPU used by the 16 idle runtimes, % of one core
+    host_call_double_ns          ns per call of a bound `lambda x: x + 1` from a JavaScript loop
+                                 `s = f(s)` (100,000 calls in one eval, median of 5 runs)
+    host_call_typed_ns           ns per call of a bound `lambda s, n: {s: n}` from a loop
+                                 `s += g('k', i).k` (likewise)
+    host_call_async_us           µs per call of a bound `async def h(x): return x + 1` awaited
+                                 in an async JavaScript loop (20,000 calls in one eval_async)
 
 Each measurement runs in a fresh subprocess of this script (a hidden `--measure` flag),
 so a crash or hang loses only that figure (reported on stderr, printed as null), and the
@@ -53,6 +59,9 @@ GROUPS = {
     "lifecycle": ("create_eval_close_ms",),
     "objects": ("objects_20k_ms",),
     "memory": ("idle_rss_mb_per_runtime", "rss_returned_after_close_mb", "idle_cpu_percent"),
+    "host_call_double": ("host_call_double_ns",),
+    "host_call_typed": ("host_call_typed_ns",),
+    "host_call_async": ("host_call_async_us",),
 }
 KEYS = tuple(key for keys in GROUPS.values() for key in keys)
 
@@ -68,6 +77,34 @@ BUSY_LOOP = "while(true){}"
 BUSY_TIMEOUT_SECONDS = 0.05
 MEGABYTE = 1024 * 1024
 IDLE_RUNTIMES = 16
+
+# Host calls (i)-(k): the loops of Benchmarks/Sources/Workloads, calls per evaluation before
+# --quick divides them by 10, and how many evaluations the median is taken over.
+HOST_SYNC_CALLS = 100_000
+HOST_ASYNC_CALLS = 20_000
+HOST_RUNS = 5
+HOST_RUNS_QUICK = 3
+
+
+def host_call_double_script(calls: int) -> str:
+    """A block, so that its `let` is new on every evaluation."""
+    return f"{{ let s = 0; for (let i = 0; i < {calls}; i++) s = f(s); s }}"
+
+
+def host_call_typed_script(calls: int) -> str:
+    return f"{{ let s = 0; for (let i = 0; i < {calls}; i++) s += g('k', i).k; s }}"
+
+
+def host_call_async_script(calls: int) -> str:
+    return (
+        "(async () => { let s = 0; "
+        f"for (let i = 0; i < {calls}; i++) s = await h(s); return s }})()"
+    )
+
+
+async def host_h(x: Any) -> Any:
+    """The async host function of (k)."""
+    return x + 1
 
 
 # --- The two libraries behind one small interface --------------------------------------
@@ -120,6 +157,54 @@ class JsrunPeer:
                 raise
             return
         raise AssertionError(f"{code} did not time out")
+
+    def time_host_calls(
+        self, script: Callable[[int], str], calls: int, expected: int, runs: int
+    ) -> list[float] | None:
+        """Seconds of each of `runs` evaluations of `script(calls)`, after a warm-up.
+
+        The functions go through `Runtime.bind` (bind_function with the name given: a
+        lambda's own name, `<lambda>`, is not an identifier), so JavaScript calls them
+        through `__host_op_sync__`.
+        """
+        runtime = self.create()
+        try:
+            runtime.bind(lambda x: x + 1, name="f")
+            runtime.bind(lambda s, n: {s: n}, name="g")
+            runtime.eval(script(max(calls // 10, 1)))  # warm-up
+            samples = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                result = runtime.eval(script(calls))
+                samples.append(time.perf_counter() - start)
+                assert result == expected, f"the loop gave {result!r}, not {expected}"
+            return samples
+        finally:
+            self.close(runtime)
+
+    def time_host_calls_async(self, calls: int, runs: int) -> list[float] | None:
+        """(k): `h` bound as an async op (a Promise in JavaScript), awaited in a loop.
+
+        Async ops run as coroutines on the loop of the eval_async call in progress, and need
+        one (spec section 3.1): all the evaluations are awaited inside one asyncio.run.
+        """
+        runtime = self.create()
+
+        async def run() -> list[float]:
+            runtime.bind(host_h, name="h")
+            await runtime.eval_async(host_call_async_script(max(calls // 10, 1)))  # warm-up
+            samples = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                result = await runtime.eval_async(host_call_async_script(calls))
+                samples.append(time.perf_counter() - start)
+                assert result == calls, f"the loop gave {result!r}, not {calls}"
+            return samples
+
+        try:
+            return asyncio.run(run())
+        finally:
+            self.close(runtime)
 
 
 class MiniRacerPeer:
@@ -179,6 +264,44 @@ class MiniRacerPeer:
         except JSTimeoutException:
             return
         raise AssertionError(f"{code} did not time out")
+
+    def time_host_calls(
+        self, script: Callable[[int], str], calls: int, expected: int, runs: int
+    ) -> list[float] | None:
+        # wrap_py_function is mini-racer's only way to call Python from JavaScript, and it
+        # takes async functions only: JavaScript gets a Promise, so a synchronous loop
+        # `s = f(s)` cannot be written. No figure; stderr says why.
+        print(
+            "peers.py: mini_racer: no synchronous host functions (wrap_py_function makes "
+            "async ones only, returning a Promise), no figure",
+            file=sys.stderr,
+        )
+        return None
+
+    def time_host_calls_async(self, calls: int, runs: int) -> list[float] | None:
+        """(k) through wrap_py_function, installed on globalThis as its README shows.
+
+        wrap_py_function must run on the MiniRacer's event loop, which is the running loop
+        of the code that creates it: the MiniRacer is made inside asyncio.run.
+        """
+
+        async def run() -> list[float]:
+            runtime = self.create()
+            try:
+                async with runtime.wrap_py_function(host_h) as function:
+                    runtime.eval("globalThis")["h"] = function
+                    await runtime.eval(host_call_async_script(max(calls // 10, 1)))  # warm-up
+                    samples = []
+                    for _ in range(runs):
+                        start = time.perf_counter()
+                        result = await runtime.eval(host_call_async_script(calls))
+                        samples.append(time.perf_counter() - start)
+                        assert result == calls, f"the loop gave {result!r}, not {calls}"
+                    return samples
+            finally:
+                self.close(runtime)
+
+        return asyncio.run(run())
 
 
 PEERS: dict[str, Callable[[], Any]] = {"jsrun": JsrunPeer, "mini_racer": MiniRacerPeer}
@@ -352,6 +475,30 @@ def measure_memory(peer: Any, scale: int) -> dict[str, float]:
     }
 
 
+def measure_host_call_double(peer: Any, scale: int) -> dict[str, float | None]:
+    calls = HOST_SYNC_CALLS // scale
+    runs = HOST_RUNS if scale == 1 else HOST_RUNS_QUICK
+    samples = peer.time_host_calls(host_call_double_script, calls, calls, runs)
+    per_call = None if samples is None else statistics.median(samples) / calls
+    return {"host_call_double_ns": None if per_call is None else per_call * 1e9}
+
+
+def measure_host_call_typed(peer: Any, scale: int) -> dict[str, float | None]:
+    calls = HOST_SYNC_CALLS // scale
+    runs = HOST_RUNS if scale == 1 else HOST_RUNS_QUICK
+    samples = peer.time_host_calls(host_call_typed_script, calls, calls * (calls - 1) // 2, runs)
+    per_call = None if samples is None else statistics.median(samples) / calls
+    return {"host_call_typed_ns": None if per_call is None else per_call * 1e9}
+
+
+def measure_host_call_async(peer: Any, scale: int) -> dict[str, float | None]:
+    calls = HOST_ASYNC_CALLS // scale
+    runs = HOST_RUNS if scale == 1 else HOST_RUNS_QUICK
+    samples = peer.time_host_calls_async(calls, runs)
+    per_call = None if samples is None else statistics.median(samples) / calls
+    return {"host_call_async_us": None if per_call is None else per_call * 1e6}
+
+
 MEASUREMENTS = {
     "round_trip": measure_round_trip,
     "async_resolved": measure_async_resolved,
@@ -360,6 +507,9 @@ MEASUREMENTS = {
     "lifecycle": measure_lifecycle,
     "objects": measure_objects,
     "memory": measure_memory,
+    "host_call_double": measure_host_call_double,
+    "host_call_typed": measure_host_call_typed,
+    "host_call_async": measure_host_call_async,
 }
 
 

@@ -94,4 +94,39 @@ let benchmarks: @Sendable () -> Void = {
     } teardown: {
         try await tearDown()
     }
+
+    // (i)-(k): JavaScript calling a bound Swift function in a loop. One evaluation runs the
+    // loop for all of an iteration's scaled iterations, so each figure is per call.
+    let setUpHostFunctions: Benchmark.BenchmarkSetupHook = {
+        try await setUp()
+        try Workloads.bindHostFunctions(shared.runtime!)
+    }
+
+    Benchmark("(i) JavaScript calling f: (Double) -> Double", configuration: .init(scalingFactor: .kilo)) {
+        benchmark in
+        try Workloads.hostCallsDouble(shared.runtime!, calls: benchmark.scaledIterations.count)
+    } setup: {
+        try await setUpHostFunctions()
+    } teardown: {
+        try await tearDown()
+    }
+
+    Benchmark(
+        "(j) JavaScript calling g: (String, Int) -> [String: Int]", configuration: .init(scalingFactor: .kilo)
+    ) { benchmark in
+        try Workloads.hostCallsTyped(shared.runtime!, calls: benchmark.scaledIterations.count)
+    } setup: {
+        try await setUpHostFunctions()
+    } teardown: {
+        try await tearDown()
+    }
+
+    Benchmark("(k) JavaScript awaiting h: (Int) async -> Int", configuration: .init(scalingFactor: .kilo)) {
+        benchmark in
+        try await Workloads.hostCallsAsync(shared.runtime!, calls: benchmark.scaledIterations.count)
+    } setup: {
+        try await setUpHostFunctions()
+    } teardown: {
+        try await tearDown()
+    }
 }

@@ -64,6 +64,30 @@ let objects = try medianSeconds(batches: 20 / (quick ? 4 : 1), perBatch: 1) { _ 
 runtime.close()
 let lifecycle = try medianSeconds(batches: 10, perBatch: 10 / (quick ? 2 : 1)) { try Workloads.createEvalClose() }
 
+// (i)-(k): JavaScript calling Swift functions in a loop, one evaluation of the whole loop per
+// run; the figure is a run's time divided by its calls. A runtime of their own, bound once.
+let hostRuntime = try Runtime()
+try Workloads.bindHostFunctions(hostRuntime)
+let syncCalls = 100_000 / scale
+let asyncCalls = 20_000 / scale
+let hostRuns = quick ? 3 : 5
+try Workloads.hostCallsDouble(hostRuntime, calls: syncCalls / 10)  // warm-ups
+try Workloads.hostCallsTyped(hostRuntime, calls: syncCalls / 10)
+try await Workloads.hostCallsAsync(hostRuntime, calls: asyncCalls / 10)
+let hostCallDouble =
+    try medianSeconds(batches: hostRuns, perBatch: 1) {
+        try Workloads.hostCallsDouble(hostRuntime, calls: syncCalls)
+    } / Double(syncCalls)
+let hostCallTyped =
+    try medianSeconds(batches: hostRuns, perBatch: 1) {
+        try Workloads.hostCallsTyped(hostRuntime, calls: syncCalls)
+    } / Double(syncCalls)
+let hostCallAsync =
+    try await medianSecondsAsync(batches: hostRuns, perBatch: 1) {
+        try await Workloads.hostCallsAsync(hostRuntime, calls: asyncCalls)
+    } / Double(asyncCalls)
+hostRuntime.close()
+
 let figures: [String: Double] = [
     "eval_round_trip_us": roundTrip * 1e6,
     "eval_async_resolved_us": asyncResolved * 1e6,
@@ -74,6 +98,9 @@ let figures: [String: Double] = [
     "idle_rss_mb_per_runtime": memory.perRuntimeMB,
     "rss_returned_after_close_mb": memory.returnedAfterCloseMB,
     "idle_cpu_percent": memory.idleCPUPercent,
+    "host_call_double_ns": hostCallDouble * 1e9,
+    "host_call_typed_ns": hostCallTyped * 1e9,
+    "host_call_async_us": hostCallAsync * 1e6,
 ]
 if CommandLine.arguments.contains("--json") {
     let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])

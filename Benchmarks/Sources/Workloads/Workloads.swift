@@ -76,6 +76,54 @@ public enum Workloads {
         try runtime.eval("1+1", timeout: .seconds(1))
     }
 
+    /// (i)-(k) Binds the host functions that the host-call loops call, once per runtime; the
+    /// peers bind the same functions (`lambda x: x + 1`, `lambda s, n: {s: n}`, `async def h`).
+    public static func bindHostFunctions(_ runtime: Runtime) throws {
+        try runtime.bind("f") { (x: Double) in x + 1 }
+        try runtime.bind("g") { (s: String, n: Int) in [s: n] }
+        try runtime.bind("h") { (x: Int) async in x + 1 }
+    }
+
+    /// (i) `calls` calls of `f: (Double) -> Double`, each given the previous one's result. A
+    /// block, so that its `let` is new on every evaluation.
+    public static func hostCallDoubleScript(calls: Int) -> String {
+        "{ let s = 0; for (let i = 0; i < \(calls); i++) s = f(s); s }"
+    }
+
+    /// (j) `calls` calls of `g: (String, Int) -> [String: Int]`, each result read (`.k`).
+    public static func hostCallTypedScript(calls: Int) -> String {
+        "{ let s = 0; for (let i = 0; i < \(calls); i++) s += g('k', i).k; s }"
+    }
+
+    /// (k) `calls` awaited calls of the async `h: (Int) async -> Int`, in one async function.
+    public static func hostCallAsyncScript(calls: Int) -> String {
+        "(async () => { let s = 0; for (let i = 0; i < \(calls); i++) s = await h(s); return s })()"
+    }
+
+    /// (i) JavaScript calling `f` `calls` times in a loop, in one `eval`; checks the result.
+    @inline(never)
+    public static func hostCallsDouble(_ runtime: Runtime, calls: Int) throws {
+        try expect(runtime.eval(hostCallDoubleScript(calls: calls)), Double(calls), "f")
+    }
+
+    /// (j) JavaScript calling `g('k', i)` `calls` times in a loop, in one `eval`.
+    @inline(never)
+    public static func hostCallsTyped(_ runtime: Runtime, calls: Int) throws {
+        try expect(runtime.eval(hostCallTypedScript(calls: calls)), Double(calls * (calls - 1) / 2), "g")
+    }
+
+    /// (k) JavaScript awaiting `h` `calls` times in a loop, in one `evalAsync`.
+    @inline(never)
+    public static func hostCallsAsync(_ runtime: Runtime, calls: Int) async throws {
+        try expect(await runtime.evalAsync(hostCallAsyncScript(calls: calls)), Double(calls), "h")
+    }
+
+    private static func expect(_ value: JSValue, _ expected: Double, _ function: String) throws {
+        guard value == .number(expected) else {
+            throw UnexpectedResult(description: "the loop calling \(function) gave \(value), not \(expected)")
+        }
+    }
+
     /// (e) Resident memory of idle runtimes.
     public struct IdleMemory: Sendable {
         public var perRuntimeMB: Double
