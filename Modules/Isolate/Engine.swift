@@ -18,6 +18,8 @@ final class Engine: @unchecked Sendable {
     static let callerSpin: Duration = .microseconds(50)
     /// How long the runtime thread spins for the next job before it parks.
     static let idleSpin: Duration = .microseconds(20)
+    /// How long it spins instead while async host calls are running.
+    static let asyncResultSpin: Duration = .microseconds(200)
 
     let config: RuntimeConfig
     let queue = JobQueue<Job>()
@@ -150,7 +152,10 @@ final class Engine: @unchecked Sendable {
         }
 
         while true {
-            let batch = queue.take(spinningFor: Self.idleSpin, until: nextTimer)
+            // While async host calls are out, their results come back within microseconds as a
+            // rule: wait for them a little longer before parking (a wake-up costs tens).
+            let spin = asyncCalls.withLock { $0.isEmpty } ? Self.idleSpin : Self.asyncResultSpin
+            let batch = queue.take(spinningFor: spin, until: nextTimer)
             if batch.isClosed {
                 for job in batch.jobs { job(nil) }
                 break

@@ -148,6 +148,11 @@ private func encodeResult<R: Encodable>(_ result: R) throws -> JSValue {
     case let string as String: .string(string)
     case let bool as Bool: .bool(bool)
     case let value as JSValue: value
+    // Small dictionaries of scalars, a common result, without the Codable machinery.
+    case let object as [String: Int] where object.values.allSatisfy({ Double(exactly: $0) != nil }):
+        .object(JSObject(object.map { ($0.key, .number(Double($0.value))) }))
+    case let object as [String: Double]: .object(JSObject(object.map { ($0.key, .number($0.value)) }))
+    case let object as [String: String]: .object(JSObject(object.map { ($0.key, .string($0.value)) }))
     default: try JSValueEncoder().encode(result)
     }
 }

@@ -74,7 +74,9 @@ void report(cv8_isolate *state, Local<v8::Context> context, v8::TryCatch &try_ca
     Local<Value> text;
     if (exception->IsObject()) {
         v8::TryCatch quiet(isolate);
-        exception.As<v8::Object>()->Get(context, v8::String::NewFromUtf8Literal(isolate, "stack")).ToLocal(&text);
+        // A stack getter that throws leaves `text` empty: the string form is used instead.
+        if (!exception.As<v8::Object>()->Get(context, v8::String::NewFromUtf8Literal(isolate, "stack")).ToLocal(&text))
+            text = Local<Value>();
     }
     if (text.IsEmpty() || !text->IsString()) {
         v8::TryCatch quiet(isolate);
