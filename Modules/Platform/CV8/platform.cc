@@ -10,17 +10,26 @@
 
 namespace {
 
-std::unique_ptr<v8::Platform> g_default;  // libplatform's platform: runs the tasks
-std::unique_ptr<v8::Platform> g_waking;   // the wrapper V8 is initialised with
+// Never destroyed: runtime threads may still dispose of isolates while the process exits, and
+// static destructors would pull the platform (or the table below) from under them.
+v8::Platform *g_default = nullptr;  // libplatform's platform: runs the tasks
+v8::Platform *g_waking = nullptr;   // the wrapper V8 is initialised with
 
 // The hosts to wake, by isolate.
-std::mutex g_hosts_lock;
-std::unordered_map<v8::Isolate *, cv8_host> g_hosts;
+struct Hosts {
+    std::mutex lock;
+    std::unordered_map<v8::Isolate *, cv8_host> table;
+};
+Hosts &hosts() {
+    static Hosts *shared = new Hosts();
+    return *shared;
+}
 
 void wake(v8::Isolate *isolate) {
-    std::lock_guard<std::mutex> guard(g_hosts_lock);
-    auto found = g_hosts.find(isolate);
-    if (found != g_hosts.end() && found->second.wake != nullptr)
+    Hosts &all = hosts();
+    std::lock_guard<std::mutex> guard(all.lock);
+    auto found = all.table.find(isolate);
+    if (found != all.table.end() && found->second.wake != nullptr)
         found->second.wake(found->second.context);
 }
 
@@ -108,16 +117,18 @@ class WakingPlatform final : public v8::Platform {
 
 }  // namespace
 
-v8::Platform *cv8::platform() { return g_default.get(); }
+v8::Platform *cv8::platform() { return g_default; }
 
 void cv8::watch_tasks(v8::Isolate *isolate, cv8_host host) {
-    std::lock_guard<std::mutex> guard(g_hosts_lock);
-    g_hosts[isolate] = host;
+    Hosts &all = hosts();
+    std::lock_guard<std::mutex> guard(all.lock);
+    all.table[isolate] = host;
 }
 
 void cv8::unwatch_tasks(v8::Isolate *isolate) {
-    std::lock_guard<std::mutex> guard(g_hosts_lock);
-    g_hosts.erase(isolate);
+    Hosts &all = hosts();
+    std::lock_guard<std::mutex> guard(all.lock);
+    all.table.erase(isolate);
 }
 
 void cv8_platform_set_flags(const char *flags, size_t length) {
@@ -126,9 +137,9 @@ void cv8_platform_set_flags(const char *flags, size_t length) {
 
 void cv8_platform_initialize(void) {
     // Worker threads for GC and compilation: V8 picks a count from the number of cores.
-    g_default = v8::platform::NewDefaultPlatform(0, v8::platform::IdleTaskSupport::kDisabled);
-    g_waking = std::make_unique<WakingPlatform>(g_default.get());
-    v8::V8::InitializePlatform(g_waking.get());
+    g_default = v8::platform::NewDefaultPlatform(0, v8::platform::IdleTaskSupport::kDisabled).release();
+    g_waking = new WakingPlatform(g_default);
+    v8::V8::InitializePlatform(g_waking);
     v8::V8::Initialize();
 }
 
