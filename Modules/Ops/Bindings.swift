@@ -128,12 +128,14 @@ extension Arguments {
     /// for `(Double) -> Double`); `nil` sends the value through JSValueDecoder, whose rules
     /// these follow.
     static func direct<T>(_ value: JSValue) -> T? {
+        // The type checks compare metadata; the bit casts are then exact (a dynamic cast would
+        // cost as much as the rest of the call).
         switch value {
         case .number(let number):
-            if T.self == Double.self { return number as? T }
-            if T.self == Int.self, let integer = Int(exactly: number) { return integer as? T }
-        case .string(let string) where T.self == String.self: return string as? T
-        case .bool(let bool) where T.self == Bool.self: return bool as? T
+            if T.self == Double.self { return unsafeBitCast(number, to: T.self) }
+            if T.self == Int.self, let integer = Int(exactly: number) { return unsafeBitCast(integer, to: T.self) }
+        case .string(let string) where T.self == String.self: return unsafeBitCast(string, to: T.self)
+        case .bool(let bool) where T.self == Bool.self: return unsafeBitCast(bool, to: T.self)
         default: break
         }
         return nil
@@ -142,7 +144,11 @@ extension Arguments {
 
 /// A result as a JavaScript value: common scalars directly, the rest through JSValueEncoder.
 private func encodeResult<R: Encodable>(_ result: R) throws -> JSValue {
-    switch result {
+    // The common scalars by their metadata first, without dynamic casts.
+    if R.self == Double.self { return .number(unsafeBitCast(result, to: Double.self)) }
+    if R.self == String.self { return .string(unsafeBitCast(result, to: String.self)) }
+    if R.self == Bool.self { return .bool(unsafeBitCast(result, to: Bool.self)) }
+    return switch result {
     case let number as Double: .number(number)
     case let integer as Int where Double(exactly: integer) != nil: .number(Double(integer))
     case let string as String: .string(string)
