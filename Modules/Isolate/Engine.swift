@@ -119,7 +119,7 @@ final class Engine: @unchecked Sendable {
     /// The error for a call made after the runtime stopped.
     var endingError: RuntimeError { control.withLock { $0.ending?.error } ?? .closed }
 
-    private var isOnRuntimeThread: Bool {
+    var isOnRuntimeThread: Bool {
         thread.map(RuntimeThread.isCurrent) ?? false
     }
 
@@ -512,8 +512,6 @@ final class Engine: @unchecked Sendable {
 
     // MARK: - Stats
 
-    var isOnRuntimeThreadForStats: Bool { isOnRuntimeThread }
-
     /// The isolate's heap and timers; on the runtime thread.
     func readHeap() -> cv8_stats {
         var stats = cv8_stats()
@@ -527,8 +525,6 @@ final class Engine: @unchecked Sendable {
             heap.succeed(engine.readHeap())
         }
     }
-
-    var hasWaitingJobs: Bool { queue.hasWaitingJobs }
 
     /// Asks the JavaScript running now, or with `evenIfIdle` the next to run, to read the stats
     /// at its next safe point. (An interrupt waits in V8 until JavaScript runs, so an idle

@@ -20,9 +20,7 @@ extension Runtime {
     )
         throws
     {
-        guard !path.isEmpty, !path.contains(where: \.isEmpty) else {
-            throw RuntimeError.conversion("a binding's path needs one or more non-empty names, not \(path)")
-        }
+        try Self.validate(path)
         let entry = Engine.HostEntry.function(path.joined(separator: "."), function, permission)
         try engine.perform(.evalSync, timeout: nil) { engine in try engine.install(entry, at: path) }
     }
@@ -42,10 +40,15 @@ extension Runtime {
     /// Sets the property at `path` (from `globalThis`, creating missing objects on the way) to
     /// `value`; function handles in it are the functions again.
     package func installValue(_ value: JSValue, at path: [String]) throws {
+        try Self.validate(path)
+        try engine.perform(.evalSync, timeout: nil) { engine in try engine.set(value, at: path) }
+    }
+
+    /// A property path for the shim: one or more names, none empty.
+    private static func validate(_ path: [String]) throws {
         guard !path.isEmpty, !path.contains(where: \.isEmpty) else {
             throw RuntimeError.conversion("a binding's path needs one or more non-empty names, not \(path)")
         }
-        try engine.perform(.evalSync, timeout: nil) { engine in try engine.set(value, at: path) }
     }
 }
 
@@ -108,14 +111,10 @@ extension Engine {
         let binding = host.functions.count
         host.functions.append(entry)
         let isAsync = entry.isAsync
-        let names = path.map { Array($0.utf8CString) }
-        let result = names.withCStrings { pointers in
-            path.map { $0.utf8.count }.withUnsafeBufferPointer { lengths in
-                cv8_bind(isolate, pointers, lengths.baseAddress, path.count, UInt32(binding), isAsync)
-            }
-        }
-        // CV8_OK carries no value; anything else is the error to throw.
-        if result.status != CV8_OK { _ = try value(of: result) }
+        try check(
+            withPath(path) { names, lengths in
+                cv8_bind(isolate, names, lengths, path.count, UInt32(binding), isAsync)
+            })
     }
 
     fileprivate func set(_ value: JSValue, at path: [String]) throws {
@@ -125,15 +124,39 @@ extension Engine {
         } catch {
             throw RuntimeError.conversion(error.description)
         }
-        let names = path.map { Array($0.utf8CString) }
-        let result = names.withCStrings { pointers in
-            path.map { $0.utf8.count }.withUnsafeBufferPointer { lengths in
+        try check(
+            withPath(path) { names, lengths in
                 bytes.withUnsafeBufferPointer { data in
-                    cv8_set(isolate, pointers, lengths.baseAddress, path.count, data.baseAddress, data.count)
+                    cv8_set(isolate, names, lengths, path.count, data.baseAddress, data.count)
+                }
+            })
+    }
+
+    /// Throws the error of a shim call that answers CV8_OK with no value, or anything else.
+    private func check(_ result: cv8_result) throws {
+        if result.status != CV8_OK { _ = try value(of: result) }
+    }
+
+    /// Calls `body` with `path` as the shim takes it: C strings and their byte lengths, valid
+    /// during the call.
+    private func withPath(
+        _ path: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> cv8_result
+    ) -> cv8_result {
+        let names = path.map { Array($0.utf8CString) }
+        let lengths = path.map { $0.utf8.count }
+        var pointers: [UnsafePointer<CChar>?] = []
+        func collect(_ index: Int) -> cv8_result {
+            guard index < names.count else {
+                return pointers.withUnsafeBufferPointer { pointers in
+                    lengths.withUnsafeBufferPointer { body(pointers.baseAddress!, $0.baseAddress!) }
                 }
             }
+            return names[index].withUnsafeBufferPointer { name in
+                pointers.append(name.baseAddress)
+                return collect(index + 1)
+            }
         }
-        if result.status != CV8_OK { _ = try self.value(of: result) }
+        return collect(0)
     }
 
     /// JavaScript called a host function (the shim's trampoline), on the runtime thread.
@@ -328,20 +351,5 @@ extension JSValue {
                 String(decoding: UnsafeRawBufferPointer(start: scalar.string, count: scalar.length), as: UTF8.self))
         default: self = .undefined
         }
-    }
-}
-
-extension Array where Element == [CChar] {
-    /// Calls `body` with C string pointers to the elements, valid during the call.
-    fileprivate func withCStrings<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
-        var pointers: [UnsafePointer<CChar>?] = []
-        func collect(_ index: Int) -> R {
-            if index == count { return pointers.withUnsafeBufferPointer { body($0.baseAddress!) } }
-            return self[index].withUnsafeBufferPointer { element in
-                pointers.append(element.baseAddress)
-                return collect(index + 1)
-            }
-        }
-        return collect(0)
     }
 }

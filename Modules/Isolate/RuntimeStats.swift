@@ -113,19 +113,20 @@ extension Engine {
     /// The stats, read on the runtime thread: as a job when it is idle, or by interrupting the
     /// JavaScript that runs, whichever comes first. Blocks until then.
     func stats() throws -> RuntimeStats {
-        let heap = Completion<cv8_stats>()
-        if isOnRuntimeThreadForStats {
-            return RuntimeStats(heap: readHeap(), counters: counters.withLock { $0 })
-        }
-        // Work may be queued ahead of the stats job, and its JavaScript may run long: then an
-        // interrupt answers from inside it.
-        let workAhead = hasWaitingJobs
-        guard pushStatsJob(heap) else { throw endingError }
-        requestInterrupt(heap, evenIfIdle: workAhead)
-        let stats = try heap.wait(spinningFor: Self.callerSpin)
-        var snapshot = RuntimeStats(heap: stats, counters: counters.withLock { $0 })
+        var snapshot = RuntimeStats(heap: try heapStats(), counters: counters.withLock { $0 })
         snapshot.activeAsyncOps += asyncCalls.withLock { $0.count }
         return snapshot
+    }
+
+    private func heapStats() throws -> cv8_stats {
+        if isOnRuntimeThread { return readHeap() }
+        // Work may be queued ahead of the stats job, and its JavaScript may run long: then an
+        // interrupt answers from inside it.
+        let workAhead = queue.hasWaitingJobs
+        let heap = Completion<cv8_stats>()
+        guard pushStatsJob(heap) else { throw endingError }
+        requestInterrupt(heap, evenIfIdle: workAhead)
+        return try heap.wait(spinningFor: Self.callerSpin)
     }
 }
 
