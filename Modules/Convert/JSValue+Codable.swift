@@ -1,8 +1,18 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// `JSValue` works with any `Encoder` and `Decoder`, so a JavaScript value can be stored as JSON
 /// or held in a `Codable` type. With ``JSValueEncoder`` and ``JSValueDecoder`` it passes through
 /// unchanged; other coders see it as the matching JSON-like value, and refuse a function.
 extension JSValue: Codable {
-    /// Encodes the value; `undefined` encodes as nil, the closest a general coder has.
+    /// Encodes the value; `undefined` encodes as nil, the closest a general coder has. The kinds
+    /// JSON lacks become what JSON can hold: a BigInt its decimal string, a `Date` a `Date` (an
+    /// invalid one nil), an `ArrayBuffer`, `DataView` or `Uint8Array` its `Data`, other typed
+    /// arrays their elements, a `Map` an array of `[key, value]` pairs, a `Set` an array, an
+    /// `Error` an object with `name`, `message`, `stack` and `cause`, a `RegExp` `"/source/flags"`.
     public func encode(to encoder: any Encoder) throws {
         switch self {
         case .undefined, .null:
@@ -27,6 +37,30 @@ extension JSValue: Codable {
             let message = "\(function) is a function handle, which only its runtime can hold"
             throw EncodingError.invalidValue(
                 self, .init(codingPath: encoder.codingPath, debugDescription: message))
+        case .bigInt(let bigInt):
+            var container = encoder.singleValueContainer()
+            try container.encode(bigInt.description)
+        case .date(let date):
+            var container = encoder.singleValueContainer()
+            if let date = date.date { try container.encode(date) } else { try container.encodeNil() }
+        case .bytes(let bytes) where bytes.kind.elementSize == 1 && bytes.kind != .int8Array:
+            var container = encoder.singleValueContainer()
+            try container.encode(bytes.data)
+        case .bytes(let bytes):
+            try JSValue.array(bytes.numbers.map { $0.bigIntValue.map { .string($0.description) } ?? $0 })
+                .encode(to: encoder)
+        case .map(let map):
+            try JSValue.array(map.map { [$0.key, $0.value] }).encode(to: encoder)
+        case .set(let elements):
+            try JSValue.array(elements).encode(to: encoder)
+        case .error(let error):
+            var object: JSObject = ["name": .string(error.name), "message": .string(error.message)]
+            if let stack = error.stack { object["stack"] = .string(stack) }
+            if let cause = error.cause { object["cause"] = cause }
+            try object.encode(to: encoder)
+        case .regExp(let regExp):
+            var container = encoder.singleValueContainer()
+            try container.encode(regExp.description)
         }
     }
 

@@ -1,7 +1,10 @@
 /// Values print the way Node's `util.inspect` shows them, on one line:
-/// `[ 1, 'two', { three: 3 } ]`, `{ name: 'Ada', 'first-name': 'A' }`, `-0`, `1e+21`.
+/// `[ 1, 'two', { three: 3 } ]`, `{ name: 'Ada', 'first-name': 'A' }`, `-0`, `1e+21`, `10n`,
+/// `Map(1) { 'a' => 1 }`, `Int32Array(2) [ 1, -1 ]`. An error at the top prints its stack, as
+/// Node does; inside another value it prints as `[TypeError: message]`.
 extension JSValue: CustomStringConvertible {
     public var description: String {
+        if case .error(let error) = self { return error.stack ?? error.description }
         var text = ""
         write(to: &text)
         return text
@@ -40,7 +43,77 @@ extension JSValue: CustomStringConvertible {
                 value.write(to: &text)
             }
             text += " }"
+        case .bigInt(let bigInt): text += bigInt.description + "n"
+        case .date(let date): text += date.description
+        case .bytes(let bytes): JSValue.write(bytes, to: &text)
+        case .map(let map):
+            text += "Map(\(map.count)) {"
+            for (index, (key, value)) in map.enumerated() {
+                text += index == 0 ? " " : ", "
+                key.write(to: &text)
+                text += " => "
+                value.write(to: &text)
+            }
+            text += map.isEmpty ? "}" : " }"
+        case .set(let elements):
+            text += "Set(\(elements.count)) {"
+            for (index, element) in elements.enumerated() {
+                text += index == 0 ? " " : ", "
+                element.write(to: &text)
+            }
+            text += elements.isEmpty ? "}" : " }"
+        case .error(let error):
+            text += "[\(error.description)]"
+            if let cause = error.cause {
+                text += " { [cause]: "
+                cause.write(to: &text)
+                text += " }"
+            }
+        case .regExp(let regExp): text += regExp.description
         }
+    }
+
+    /// `Uint8Array(2) [ 1, 2 ]`, `ArrayBuffer { [Uint8Contents]: <01 02>, byteLength: 2 }`.
+    private static func write(_ bytes: JSBytes, to text: inout String) {
+        switch bytes.kind {
+        case .arrayBuffer:
+            text += arrayBufferText(bytes.data)
+        case .dataView:
+            text += "DataView { byteLength: \(bytes.count), byteOffset: 0, buffer: \(arrayBufferText(bytes.data)) }"
+        default:
+            let elements = bytes.numbers
+            text += "\(bytes.kind.name)(\(elements.count)) "
+            JSValue.array(elements).write(to: &text)
+        }
+    }
+
+    private static func arrayBufferText(_ data: some Collection<UInt8>) -> String {
+        let hex = data.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }
+        return "ArrayBuffer { [Uint8Contents]: <\(hex.joined(separator: " "))>, byteLength: \(data.count) }"
+    }
+}
+
+extension JSBytes {
+    /// The elements of a typed array as JavaScript reads them: numbers, or BigInts for the
+    /// 64-bit integer arrays; the bytes as numbers for an `ArrayBuffer` or a `DataView`.
+    public var numbers: [JSValue] {
+        switch kind {
+        case .arrayBuffer, .dataView, .uint8Array, .uint8ClampedArray: numbers(UInt8.self)
+        case .int8Array: numbers(Int8.self)
+        case .int16Array: numbers(Int16.self)
+        case .uint16Array: numbers(UInt16.self)
+        case .int32Array: numbers(Int32.self)
+        case .uint32Array: numbers(UInt32.self)
+        case .float32Array: (elements(as: Float.self) ?? []).map { .number(Double($0)) }
+        case .float64Array: (elements(as: Double.self) ?? []).map { .number($0) }
+        case .bigInt64Array: (elements(as: Int64.self) ?? []).map { .bigInt(JSBigInt($0)) }
+        case .bigUint64Array: (elements(as: UInt64.self) ?? []).map { .bigInt(JSBigInt($0)) }
+        }
+    }
+
+    private func numbers<Element: JSTypedArrayElement & BinaryInteger>(_ type: Element.Type) -> [JSValue] {
+        if MemoryLayout<Element>.size == 1 { return data.map { .number(Double(Element(truncatingIfNeeded: $0))) } }
+        return (elements(as: type) ?? []).map { .number(Double($0)) }
     }
 }
 

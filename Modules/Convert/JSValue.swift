@@ -11,9 +11,12 @@
 /// ```
 ///
 /// `undefined` and `null` are distinct, as in JavaScript. Objects keep JavaScript's key order.
+/// Every kind of value that can be copied out of JavaScript has its case (BigInt, Date, typed
+/// arrays, Map, Set, Error, RegExp); a function is a handle to it in its runtime.
 ///
-/// Equality follows JavaScript's *SameValueZero*: `NaN` equals `NaN`, and `0` equals `-0`.
-/// Objects are equal when they have the same keys, in the same order, with equal values.
+/// Equality compares contents: numbers by JavaScript's *SameValueZero* (`NaN` equals `NaN`,
+/// and `0` equals `-0`), objects by their keys, in order, and values. Two JavaScript objects
+/// with equal contents are equal `JSValue`s, and a function handle equals only itself.
 public enum JSValue: Sendable, Hashable {
     /// JavaScript's `undefined`; also what a hole in an array becomes.
     case undefined
@@ -31,6 +34,20 @@ public enum JSValue: Sendable, Hashable {
     case object(JSObject)
     /// A function, as a handle to it inside its runtime.
     case function(JSFunction)
+    /// A BigInt, of any size.
+    case bigInt(JSBigInt)
+    /// A `Date`, valid or not.
+    case date(JSDate)
+    /// An `ArrayBuffer`, a typed array or a `DataView`, with its kind.
+    case bytes(JSBytes)
+    /// A `Map`: entries in insertion order, keys of any kind.
+    case map(JSMap)
+    /// A `Set`: its elements in insertion order.
+    case set([JSValue])
+    /// An `Error` object (returned or passed, not thrown).
+    indirect case error(JSError)
+    /// A regular expression.
+    case regExp(JSRegExp)
 
     /// The name of this value's kind, as a developer would say it in an error message.
     public var kindName: String {
@@ -43,6 +60,22 @@ public enum JSValue: Sendable, Hashable {
         case .array: "array"
         case .object: "object"
         case .function: "function"
+        case .bigInt: "bigint"
+        case .date: "Date"
+        case .bytes(let bytes): bytes.kind.name
+        case .map: "Map"
+        case .set: "Set"
+        case .error: "Error"
+        case .regExp: "RegExp"
+        }
+    }
+
+    /// Whether this is a primitive: `undefined`, `null`, a boolean, a number, a string or a
+    /// BigInt. A `Map` tells primitive keys apart by value, and the others by identity.
+    public var isPrimitive: Bool {
+        switch self {
+        case .undefined, .null, .bool, .number, .string, .bigInt: true
+        default: false
         }
     }
 }
@@ -59,6 +92,13 @@ extension JSValue {
         case (.array(let a), .array(let b)): a == b
         case (.object(let a), .object(let b)): a == b
         case (.function(let a), .function(let b)): a == b
+        case (.bigInt(let a), .bigInt(let b)): a == b
+        case (.date(let a), .date(let b)): a == b
+        case (.bytes(let a), .bytes(let b)): a == b
+        case (.map(let a), .map(let b)): a == b
+        case (.set(let a), .set(let b)): a == b
+        case (.error(let a), .error(let b)): a == b
+        case (.regExp(let a), .regExp(let b)): a == b
         default: false
         }
     }
@@ -74,6 +114,13 @@ extension JSValue {
         case .array(let a): hasher.combine(a)
         case .object(let o): hasher.combine(o)
         case .function(let f): hasher.combine(f)
+        case .bigInt(let b): hasher.combine(b)
+        case .date(let d): hasher.combine(d)
+        case .bytes(let b): hasher.combine(b)
+        case .map(let m): hasher.combine(m)
+        case .set(let s): hasher.combine(s)
+        case .error(let e): hasher.combine(e)
+        case .regExp(let r): hasher.combine(r)
         }
     }
 }
@@ -100,6 +147,20 @@ extension JSValue {
     public var objectValue: JSObject? { if case .object(let o) = self { o } else { nil } }
     /// The function handle, if this is a function.
     public var function: JSFunction? { if case .function(let f) = self { f } else { nil } }
+    /// The BigInt, if this is a BigInt.
+    public var bigIntValue: JSBigInt? { if case .bigInt(let b) = self { b } else { nil } }
+    /// The date, if this is a `Date`.
+    public var dateValue: JSDate? { if case .date(let d) = self { d } else { nil } }
+    /// The bytes, if this is an `ArrayBuffer`, a typed array or a `DataView`.
+    public var bytesValue: JSBytes? { if case .bytes(let b) = self { b } else { nil } }
+    /// The entries, if this is a `Map`.
+    public var mapValue: JSMap? { if case .map(let m) = self { m } else { nil } }
+    /// The elements, if this is a `Set`.
+    public var setValue: [JSValue]? { if case .set(let s) = self { s } else { nil } }
+    /// The error, if this is an `Error` object.
+    public var errorValue: JSError? { if case .error(let e) = self { e } else { nil } }
+    /// The regular expression, if this is one.
+    public var regExpValue: JSRegExp? { if case .regExp(let r) = self { r } else { nil } }
 
     /// The number as an `Int`, if this is a number that is integral and fits in `Int`.
     public var intValue: Int? {

@@ -1,59 +1,66 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// Reads V8's serialization format (what `v8::ValueSerializer` and Node's `v8.serialize()`
 /// write, versions 13 to 15) into a ``JSValue``, in one pass over the bytes.
 ///
 /// This is how values leave a runtime: the shim serializes a V8 value into a buffer and this
 /// reader decodes it, without a call back into V8 per property.
 ///
-/// Values that ``JSValue`` has no case for (a BigInt, a Date, a Map, a typed array, ...) are
-/// refused with ``V8ValueReader/Failure/unsupported(_:path:)``, naming the kind and where it was
-/// found, never silently turned into something else.
+/// Every kind of value the format holds has a ``JSValue`` case, except a few that cannot leave
+/// their process (a SharedArrayBuffer, a WebAssembly module, a transferred buffer): those are
+/// refused with ``V8SerializationError/unsupported(_:path:)``, naming the kind and where it was
+/// found, never silently turned into something else. A boxed primitive (`new Number(1)`) is read
+/// as its primitive. Strings are Swift strings, so a lone UTF-16 surrogate becomes U+FFFD.
 package struct V8ValueReader: ~Copyable {
-    /// Why a buffer could not be read.
-    package enum Failure: Error, Sendable, Equatable {
-        /// The bytes are not V8's serialization format, or are cut short.
-        case malformed(String)
-        /// A well-formed value of a kind that `JSValue` does not represent.
-        case unsupported(String, path: String)
-        /// An object refers back to itself (a cycle).
-        case cycle(path: String)
-        /// The value is nested deeper than `maxDepth`.
-        case tooDeep(limit: Int, path: String)
-    }
+    package typealias Failure = V8SerializationError
 
-    /// The deepest nesting accepted, a guard for the Swift stack.
+    /// The deepest nesting accepted by default, a guard for the Swift stack.
     package static let defaultMaxDepth = 1_000
 
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
+    private var version: UInt64 = 0
     private let maxDepth: Int
     private var depth = 0
     /// Objects by the id the serializer gave them; `nil` while still being read.
     private var objects: [JSValue?] = []
     /// The keys and indices leading to the value being read, for error messages.
     private var path: [ValuePath.Component] = []
+    /// Reads a host object; without one, host objects are Node's typed arrays.
+    private let hostObject: ((UInt32) -> JSValue)?
 
-    /// Decodes one value, header included.
-    package static func decode(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth)
-        throws(Failure) -> JSValue
-    {
-        var reader = V8ValueReader(bytes: bytes, maxDepth: maxDepth, hostObject: nil)
+    /// Decodes one value, header included, within `limits`.
+    package static func decode(_ bytes: UnsafeRawBufferPointer, limits: ConversionLimits) throws(Failure) -> JSValue {
+        guard bytes.count <= limits.maxBytes else { throw .tooLarge(limit: limits.maxBytes, size: bytes.count) }
+        var reader = V8ValueReader(bytes: bytes, maxDepth: limits.maxDepth, hostObject: nil)
         try reader.readHeader()
         return try reader.readValue()
     }
 
-    /// Decodes one value whose host objects are function handles (a runtime's arguments for a
-    /// host function): `hostObject` turns the id written for each into its value.
+    /// Decodes one value, header included, with no limit on its size.
+    package static func decode(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth)
+        throws(Failure) -> JSValue
+    {
+        try decode(bytes, limits: ConversionLimits(maxDepth: maxDepth, maxBytes: .max))
+    }
+
+    /// Decodes one value whose host objects are function handles (a runtime's values): the
+    /// `hostObject` closure turns the id written for each into its value.
     package static func decode(
-        _ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth, hostObject: (UInt32) -> JSValue
+        _ bytes: UnsafeRawBufferPointer, limits: ConversionLimits = ConversionLimits(maxDepth: defaultMaxDepth, maxBytes: .max),
+        hostObject: (UInt32) -> JSValue
     ) throws(Failure) -> JSValue {
-        try withoutActuallyEscaping(hostObject) { (hostObject) throws(Failure) in
-            var reader = V8ValueReader(bytes: bytes, maxDepth: maxDepth, hostObject: hostObject)
+        guard bytes.count <= limits.maxBytes else { throw .tooLarge(limit: limits.maxBytes, size: bytes.count) }
+        return try withoutActuallyEscaping(hostObject) { (hostObject) throws(Failure) in
+            var reader = V8ValueReader(bytes: bytes, maxDepth: limits.maxDepth, hostObject: hostObject)
             try reader.readHeader()
             return try reader.readValue()
         }
     }
-
-    private let hostObject: ((UInt32) -> JSValue)?
 
     private init(bytes: UnsafeRawBufferPointer, maxDepth: Int, hostObject: ((UInt32) -> JSValue)?) {
         self.bytes = bytes
@@ -104,7 +111,7 @@ package struct V8ValueReader: ~Copyable {
         guard try readByte() == Tag.version else {
             throw .malformed("the data does not start with V8's version tag (0xFF)")
         }
-        let version = try readVarint()
+        version = try readVarint()
         guard (13...15).contains(version) else {
             throw .malformed("version \(version) of V8's format is not supported (13 to 15 are)")
         }
@@ -113,6 +120,17 @@ package struct V8ValueReader: ~Copyable {
     // MARK: - Values
 
     private mutating func readValue() throws(Failure) -> JSValue {
+        let value = try readValueItself()
+        // An ArrayBuffer followed by a view tag is the buffer of that view, read just before it
+        // (also when the buffer is a reference to one read earlier).
+        if case .bytes(let buffer) = value, buffer.kind == .arrayBuffer, peekByte() == Tag.arrayBufferView {
+            position += 1
+            return try readView(of: buffer)
+        }
+        return value
+    }
+
+    private mutating func readValueItself() throws(Failure) -> JSValue {
         var tag = try readByte()
         while tag == Tag.padding || tag == Tag.verifyObjectCount {
             if tag == Tag.verifyObjectCount { _ = try readVarint() }
@@ -126,6 +144,7 @@ package struct V8ValueReader: ~Copyable {
         case Tag.int32: return .number(Double(Self.unzigzag(try readVarint())))
         case Tag.uint32: return .number(Double(UInt32(truncatingIfNeeded: try readVarint())))
         case Tag.double: return .number(try readDouble())
+        case Tag.bigInt: return .bigInt(try readBigInt())
         case Tag.oneByteString: return .string(try readOneByteString())
         case Tag.twoByteString: return .string(try readTwoByteString())
         case Tag.utf8String: return .string(try readUTF8String())
@@ -133,12 +152,24 @@ package struct V8ValueReader: ~Copyable {
         case Tag.beginObject: return try nested { (reader) throws(Failure) in try reader.readObject() }
         case Tag.beginDenseArray: return try nested { (reader) throws(Failure) in try reader.readDenseArray() }
         case Tag.beginSparseArray: return try nested { (reader) throws(Failure) in try reader.readSparseArray() }
-        case Tag.hostObject where hostObject != nil:
-            // V8 numbers host objects among the objects it may refer back to.
+        case Tag.beginMap: return try nested { (reader) throws(Failure) in try reader.readMap() }
+        case Tag.beginSet: return try nested { (reader) throws(Failure) in try reader.readSet() }
+        case Tag.error: return try nested { (reader) throws(Failure) in try reader.readError() }
+        case Tag.date: return remember(.date(JSDate(millisecondsSince1970: try readDouble())))
+        case Tag.regExp: return try readRegExp()
+        case Tag.arrayBuffer: return try readArrayBuffer(resizable: false)
+        case Tag.resizableArrayBuffer: return try readArrayBuffer(resizable: true)
+        // A boxed primitive (`new Number(1)`, `Object(1n)`) is read as its primitive.
+        case Tag.trueObject: return remember(.bool(true))
+        case Tag.falseObject: return remember(.bool(false))
+        case Tag.numberObject: return remember(.number(try readDouble()))
+        case Tag.bigIntObject: return remember(.bigInt(try readBigInt()))
+        case Tag.stringObject:
             let id = beginObject()
-            let value = hostObject!(UInt32(truncatingIfNeeded: try readVarint()))
-            objects[id] = value
-            return value
+            let string = try readString()
+            objects[id] = .string(string)
+            return .string(string)
+        case Tag.hostObject: return try readHostObject()
         default:
             throw .unsupported(Tag.kindName(of: tag), path: pathDescription)
         }
@@ -149,7 +180,7 @@ package struct V8ValueReader: ~Copyable {
         return Int32(bitPattern: (value >> 1) ^ (0 &- (value & 1)))
     }
 
-    /// Reads an object or array one level deeper, guarding the depth.
+    /// Reads a container one level deeper, guarding the depth.
     private mutating func nested(_ read: (inout V8ValueReader) throws(Failure) -> JSValue) throws(Failure) -> JSValue {
         guard depth < maxDepth else { throw .tooDeep(limit: maxDepth, path: pathDescription) }
         depth += 1
@@ -167,9 +198,16 @@ package struct V8ValueReader: ~Copyable {
         return value
     }
 
+    /// Numbers a new object, as the serializer did when it wrote it.
     private mutating func beginObject() -> Int {
         objects.append(nil)
         return objects.count - 1
+    }
+
+    /// Numbers an object read in one step, and returns it.
+    private mutating func remember(_ value: JSValue) -> JSValue {
+        objects.append(value)
+        return value
     }
 
     private mutating func readObject() throws(Failure) -> JSValue {
@@ -262,6 +300,162 @@ package struct V8ValueReader: ~Copyable {
         }
     }
 
+    // MARK: - Map, Set, Error, RegExp, BigInt
+
+    private mutating func readMap() throws(Failure) -> JSValue {
+        let id = beginObject()
+        var entries: [JSMap.Entry] = []
+        while peekByte() != Tag.endMap {
+            path.append(.mapKey(entries.count))
+            let key = try readValue()
+            path[path.count - 1] = .mapValue(entries.count)
+            let value = try readValue()
+            path.removeLast()
+            entries.append(JSMap.Entry(key: key, value: value))
+        }
+        position += 1
+        guard try readVarint() == UInt64(entries.count * 2) else {
+            throw .malformed("a Map announces a different number of entries than it has")
+        }
+        let map = JSValue.map(JSMap(entries: entries))
+        objects[id] = map
+        return map
+    }
+
+    private mutating func readSet() throws(Failure) -> JSValue {
+        let id = beginObject()
+        var elements: [JSValue] = []
+        while peekByte() != Tag.endSet {
+            path.append(.setElement(elements.count))
+            elements.append(try readValue())
+            path.removeLast()
+        }
+        position += 1
+        guard try readVarint() == UInt64(elements.count) else {
+            throw .malformed("a Set announces a different number of elements than it has")
+        }
+        let set = JSValue.set(elements)
+        objects[id] = set
+        return set
+    }
+
+    private mutating func readError() throws(Failure) -> JSValue {
+        let id = beginObject()
+        var error = JSError(message: "")
+        var hasPrototype = false
+        while true {
+            let tag = try readByte()
+            switch tag {
+            case Tag.ErrorField.end:
+                // V8 writes other errors' classes as plain `Error`; the stack still starts with
+                // their name (`HTTPError: message`).
+                if !hasPrototype, let name = Self.errorName(fromStack: error.stack, message: error.message) {
+                    error.name = name
+                }
+                objects[id] = .error(error)
+                return .error(error)
+            case Tag.ErrorField.message: error.message = try readString()
+            case Tag.ErrorField.stack: error.stack = try readString()
+            case Tag.ErrorField.cause:
+                path.append(.key("cause"))
+                error.cause = try readValue()
+                path.removeLast()
+            default:
+                guard let name = Tag.ErrorField.prototypes[tag] else {
+                    throw .malformed("an error field with tag 0x\(String(tag, radix: 16))")
+                }
+                error.name = name
+                hasPrototype = true
+            }
+        }
+    }
+
+    /// The name at the start of a stack that begins `name: message` (or `name` alone when the
+    /// message is empty), when it is an identifier.
+    private static func errorName(fromStack stack: String?, message: String) -> String? {
+        guard let firstLine = stack?.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first
+        else { return nil }
+        let name: Substring
+        if message.isEmpty {
+            name = firstLine
+        } else {
+            guard firstLine.hasSuffix(": " + message) else { return nil }
+            name = firstLine.dropLast(message.count + 2)
+        }
+        return !name.isEmpty && ValuePath.isIdentifier(String(name)) ? String(name) : nil
+    }
+
+    private mutating func readRegExp() throws(Failure) -> JSValue {
+        let id = beginObject()
+        let source = try readString()
+        let bits = UInt32(truncatingIfNeeded: try readVarint())
+        let flags = String(Tag.regExpFlags.filter { bits & $0.bit != 0 }.map(\.character))
+        objects[id] = .regExp(JSRegExp(source, flags: flags))
+        return objects[id]!
+    }
+
+    /// A sign bit and a byte length in one varint, then the magnitude, least significant first.
+    private mutating func readBigInt() throws(Failure) -> JSBigInt {
+        let bitfield = try readVarint()
+        let length = Int(bitfield >> 1)
+        guard length <= bytes.count - position else { throw .malformed("a BigInt runs past the end of the data") }
+        var words = [UInt64](repeating: 0, count: (length + 7) / 8)
+        for index in 0..<length {
+            words[index / 8] |= UInt64(bytes[position + index]) << (8 * UInt64(index % 8))
+        }
+        position += length
+        return JSBigInt(isNegative: bitfield & 1 == 1, words: words)
+    }
+
+    // MARK: - Binary data
+
+    private mutating func readRawBytes(_ count: Int) throws(Failure) -> Data {
+        guard count <= bytes.count - position else { throw .malformed("binary data runs past the end of the data") }
+        defer { position += count }
+        return Data(UnsafeRawBufferPointer(rebasing: bytes[position..<position + count]))
+    }
+
+    private mutating func readArrayBuffer(resizable: Bool) throws(Failure) -> JSValue {
+        let length = try readLength()
+        if resizable { _ = try readVarint() }  // the maximum length, which a JSBytes does not keep
+        return remember(.bytes(JSBytes(.arrayBuffer, data: try readRawBytes(length))!))
+    }
+
+    /// A typed array or a DataView over `buffer`: its element type, offset and length, and from
+    /// version 14 on, flags (whether it tracks a resizable buffer's length).
+    private mutating func readView(of buffer: JSBytes) throws(Failure) -> JSValue {
+        let tag = try readByte()
+        let offset = try readVarint()
+        let length = try readVarint()
+        if version >= 14 { _ = try readVarint() }
+        guard let kind = Tag.viewKinds[tag] else {
+            throw .malformed("an ArrayBuffer view with element tag 0x\(String(tag, radix: 16))")
+        }
+        guard offset <= UInt64(buffer.data.count), length <= UInt64(buffer.data.count) - offset,
+            let view = JSBytes(kind, data: buffer.data.subdata(in: Int(offset)..<Int(offset + length)))
+        else { throw .malformed("a \(kind.name) outside its buffer or not a whole number of elements") }
+        return remember(.bytes(view))
+    }
+
+    /// In a runtime, a function handle; in Node's output, a typed array (Node writes them as
+    /// host objects: the index of their type, the byte length, the bytes).
+    private mutating func readHostObject() throws(Failure) -> JSValue {
+        let id = beginObject()
+        let value: JSValue
+        if let hostObject {
+            value = hostObject(UInt32(truncatingIfNeeded: try readVarint()))
+        } else {
+            let index = try readVarint()
+            let length = try readLength()
+            guard index < UInt64(Tag.nodeViewKinds.count),
+                let view = JSBytes(Tag.nodeViewKinds[Int(index)], data: try readRawBytes(length))
+            else { throw .unsupported("a host object", path: pathDescription) }
+            value = .bytes(view)
+        }
+        objects[id] = value
+        return value
+    }
+
     // MARK: - Strings
 
     /// Latin-1 text, one byte per character.
@@ -291,6 +485,14 @@ package struct V8ValueReader: ~Copyable {
         return String(decoding: units, as: UTF16.self)
     }
 
+    /// A string value, where only a string may be (a message, a pattern).
+    private mutating func readString() throws(Failure) -> String {
+        guard case .string(let string) = try readValueItself() else {
+            throw .malformed("a value that should be a string is not one")
+        }
+        return string
+    }
+
     private mutating func readUTF8String() throws(Failure) -> String {
         let length = try readLength()
         let start = position
@@ -304,58 +506,4 @@ package struct V8ValueReader: ~Copyable {
     private var pathDescription: String { ValuePath.describe(path) }
 }
 
-/// The tags of V8's format (v8/src/objects/value-serializer.cc, `SerializationTag`).
-private enum Tag {
-    static let version: UInt8 = 0xFF
-    static let padding: UInt8 = 0x00
-    static let verifyObjectCount = UInt8(ascii: "?")
-    static let hole = UInt8(ascii: "-")
-    static let undefined = UInt8(ascii: "_")
-    static let null = UInt8(ascii: "0")
-    static let `true` = UInt8(ascii: "T")
-    static let `false` = UInt8(ascii: "F")
-    static let int32 = UInt8(ascii: "I")
-    static let uint32 = UInt8(ascii: "U")
-    static let double = UInt8(ascii: "N")
-    static let oneByteString = UInt8(ascii: "\"")
-    static let twoByteString = UInt8(ascii: "c")
-    static let utf8String = UInt8(ascii: "S")
-    static let objectReference = UInt8(ascii: "^")
-    static let beginObject = UInt8(ascii: "o")
-    static let endObject = UInt8(ascii: "{")
-    static let beginDenseArray = UInt8(ascii: "A")
-    static let endDenseArray = UInt8(ascii: "$")
-    static let beginSparseArray = UInt8(ascii: "a")
-    static let endSparseArray = UInt8(ascii: "@")
-    static let hostObject = UInt8(ascii: "\\")
-
-    /// What a tag that `JSValue` does not represent stands for, for the error message.
-    static func kindName(of tag: UInt8) -> String {
-        switch Character(Unicode.Scalar(tag)) {
-        case "Z": "a BigInt"
-        case "D": "a Date"
-        case "R": "a RegExp"
-        case ";": "a Map"
-        case "'": "a Set"
-        case "B", "~": "an ArrayBuffer"
-        case "V": "a typed array or DataView"
-        case "u": "a SharedArrayBuffer"
-        case "r": "an Error object"
-        case "y", "x", "n", "z", "s": "a boxed primitive (new Number, new String, ...)"
-        case "\\": "a host object"
-        case "W", "w": "a WebAssembly object"
-        default: "a value with serialization tag 0x\(String(tag, radix: 16))"
-        }
-    }
-}
-
-extension V8ValueReader.Failure: CustomStringConvertible {
-    package var description: String {
-        switch self {
-        case .malformed(let reason): "malformed V8 serialization data: \(reason)"
-        case .unsupported(let kind, let path): "\(kind) at \(path) has no JSValue representation"
-        case .cycle(let path): "the object at \(path) refers back to itself (a cycle)"
-        case .tooDeep(let limit, let path): "the value at \(path) is nested more than \(limit) levels deep"
-        }
-    }
-}
+private typealias Tag = V8Tag

@@ -18,35 +18,27 @@
 /// reads the id back with `ReadUint32` and puts the real function there. Without a runtime to
 /// ask, a function is refused with a failure that names where it was.
 package enum V8ValueWriter {
-    /// Why a value could not be written.
-    package enum Failure: Error, Sendable, Equatable {
-        /// A function that cannot be passed: there is no runtime to pass it to, or the runtime
-        /// refused it. `reason` completes the sentence "a function at `path` ...".
-        ///
-        /// A `functionID` closure may throw this with any `path`: it does not know where the
-        /// function was found, so the writer replaces the path with its own.
-        case function(reason: String, path: String)
-        /// The value is nested deeper than `maxDepth`.
-        case tooDeep(limit: Int, path: String)
-    }
+    package typealias Failure = V8SerializationError
 
     /// Gives the id under which the runtime will find a function again. It runs on the thread
-    /// that encodes, once for each function in the value, in the order they are written.
+    /// that encodes, once for each function in the value, in the order they are written. It may
+    /// throw ``V8SerializationError/function(reason:path:)`` with any path: it does not know
+    /// where the function was found, so the writer replaces the path with its own.
     package typealias FunctionID = (JSFunction) throws(Failure) -> UInt32
 
-    /// The deepest nesting accepted, a guard for the Swift stack; the reader's limit, so that
-    /// whatever one writes the other reads.
-    package static let defaultMaxDepth = V8ValueReader.defaultMaxDepth
+    /// The deepest nesting accepted by default; the reader's, so that whatever one writes the
+    /// other reads.
+    package static let defaultLimits = ConversionLimits(maxDepth: V8ValueReader.defaultMaxDepth, maxBytes: .max)
 
     /// Why a function without a runtime cannot be written.
     package static let noRuntimeReason = "can only be passed to the runtime it came from"
 
     /// Encodes `value`, header included, into new bytes.
     package static func encode(
-        _ value: JSValue, maxDepth: Int = defaultMaxDepth, functionID: FunctionID? = nil
+        _ value: JSValue, limits: ConversionLimits = defaultLimits, functionID: FunctionID? = nil
     ) throws(Failure) -> [UInt8] {
         var bytes: [UInt8] = []
-        try encode(value, into: &bytes, maxDepth: maxDepth, functionID: functionID)
+        try encode(value, into: &bytes, limits: limits, functionID: functionID)
         return bytes
     }
 
@@ -57,12 +49,13 @@ package enum V8ValueWriter {
     /// The encoding starts at `bytes[0]` rather than after existing contents because V8 aligns
     /// two-byte strings relative to the start of the data, and this writer does the same.
     package static func encode(
-        _ value: JSValue, into bytes: inout [UInt8], maxDepth: Int = defaultMaxDepth, functionID: FunctionID? = nil
+        _ value: JSValue, into bytes: inout [UInt8], limits: ConversionLimits = defaultLimits,
+        functionID: FunctionID? = nil
     ) throws(Failure) {
         bytes.removeAll(keepingCapacity: true)
         // Most arguments are small; one reservation covers them without growing step by step.
         bytes.reserveCapacity(64)
-        var writer = Writer(bytes: [], maxDepth: maxDepth, functionID: functionID)
+        var writer = Writer(bytes: [], maxDepth: limits.maxDepth, functionID: functionID)
         // Move the buffer into the writer (and back) rather than copy it: it stays uniquely
         // referenced, so appending never copies it.
         swap(&bytes, &writer.bytes)
@@ -74,6 +67,11 @@ package enum V8ValueWriter {
             // Half an encoding is no use to anyone; an empty buffer cannot be sent by mistake.
             writer.bytes.removeAll(keepingCapacity: true)
             throw error.failure
+        }
+        if writer.bytes.count > limits.maxBytes {
+            let size = writer.bytes.count
+            writer.bytes.removeAll(keepingCapacity: true)
+            throw .tooLarge(limit: limits.maxBytes, size: size)
         }
     }
 }
@@ -125,6 +123,23 @@ private struct Writer {
             guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
             try writeObject(object, depth: depth + 1)
         case .function(let function): try writeFunction(function)
+        case .bigInt(let bigInt):
+            bytes.append(Tag.bigInt)
+            writeBigInt(bigInt)
+        case .date(let date):
+            bytes.append(Tag.date)
+            writeDouble(date.millisecondsSince1970)
+        case .bytes(let binary): writeBytes(binary)
+        case .regExp(let regExp): try writeRegExp(regExp)
+        case .map(let map):
+            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            try writeMap(map, depth: depth + 1)
+        case .set(let elements):
+            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            try writeSet(elements, depth: depth + 1)
+        case .error(let error):
+            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            try writeError(error, depth: depth + 1)
         }
     }
 
@@ -137,9 +152,13 @@ private struct Writer {
             writeVarint(UInt32(bitPattern: (integer << 1) ^ (integer >> 31)))
         } else {
             bytes.append(Tag.double)
-            // V8 writes the double in the machine's byte order, little-endian wherever it runs.
-            withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            writeDouble(number)
         }
+    }
+
+    /// V8 writes a double in the machine's byte order, little-endian wherever it runs.
+    mutating func writeDouble(_ number: Double) {
+        withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// Dense: the length, every element, no other property, and the length again.
@@ -170,6 +189,95 @@ private struct Writer {
         }
         bytes.append(Tag.endObject)
         writeCount(object.count)
+    }
+
+    mutating func writeMap(_ map: JSMap, depth: Int) throws(Unwinding) {
+        bytes.append(Tag.beginMap)
+        for (index, entry) in map.entries.enumerated() {
+            do {
+                try write(entry.key, depth: depth)
+            } catch {
+                throw error.inside(.mapKey(index))
+            }
+            do {
+                try write(entry.value, depth: depth)
+            } catch {
+                throw error.inside(.mapValue(index))
+            }
+        }
+        bytes.append(Tag.endMap)
+        writeCount(map.count * 2)
+    }
+
+    mutating func writeSet(_ elements: [JSValue], depth: Int) throws(Unwinding) {
+        bytes.append(Tag.beginSet)
+        for index in elements.indices {
+            do {
+                try write(elements[index], depth: depth)
+            } catch {
+                throw error.inside(.setElement(index))
+            }
+        }
+        bytes.append(Tag.endSet)
+        writeCount(elements.count)
+    }
+
+    /// The class when V8 keeps it, the message, the cause and the stack, in V8's order.
+    mutating func writeError(_ error: JSError, depth: Int) throws(Unwinding) {
+        bytes.append(Tag.error)
+        if let prototype = Tag.ErrorField.prototypes.first(where: { $0.value == error.name }) {
+            bytes.append(prototype.key)
+        }
+        bytes.append(Tag.ErrorField.message)
+        writeString(error.message)
+        if let cause = error.cause {
+            bytes.append(Tag.ErrorField.cause)
+            do {
+                try write(cause, depth: depth)
+            } catch {
+                throw error.inside(.key("cause"))
+            }
+        }
+        if let stack = error.stack {
+            bytes.append(Tag.ErrorField.stack)
+            writeString(stack)
+        }
+        bytes.append(Tag.ErrorField.end)
+    }
+
+    mutating func writeRegExp(_ regExp: JSRegExp) throws(Unwinding) {
+        var bits: UInt32 = 0
+        for character in regExp.flags {
+            guard let flag = Tag.regExpFlags.first(where: { $0.character == character }) else {
+                throw Unwinding(.invalid("has a regular expression flag JavaScript does not know: \(character)"))
+            }
+            bits |= flag.bit
+        }
+        bytes.append(Tag.regExp)
+        writeString(regExp.source)
+        writeVarint(bits)
+    }
+
+    /// The sign and the byte length in one varint, then the magnitude, least significant first.
+    mutating func writeBigInt(_ bigInt: JSBigInt) {
+        writeVarint(UInt32(bigInt.words.count * 8) << 1 | (bigInt.isNegative ? 1 : 0))
+        for word in bigInt.words {
+            withUnsafeBytes(of: word.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+    }
+
+    /// An ArrayBuffer with the bytes; a view adds its element type, offset 0, its length and no
+    /// flags after its own buffer.
+    mutating func writeBytes(_ binary: JSBytes) {
+        bytes.append(Tag.arrayBuffer)
+        writeCount(binary.data.count)
+        bytes.append(contentsOf: binary.data)
+        guard let viewTag = Tag.viewTags[binary.kind] else { return }
+        bytes.append(Tag.arrayBufferView)
+        bytes.append(viewTag)
+        writeVarint(0)
+        writeCount(binary.data.count)
+        writeVarint(0)
     }
 
     mutating func writeFunction(_ function: JSFunction) throws(Unwinding) {
@@ -299,6 +407,7 @@ private struct Unwinding: Error {
     enum Problem {
         case function(reason: String)
         case tooDeep(limit: Int)
+        case invalid(String)
     }
 
     let problem: Problem
@@ -311,6 +420,7 @@ private struct Unwinding: Error {
         switch failure {
         case .function(let reason, _): problem = .function(reason: reason)
         case .tooDeep(let limit, _): problem = .tooDeep(limit: limit)
+        default: problem = .invalid(failure.description)
         }
     }
 
@@ -324,37 +434,9 @@ private struct Unwinding: Error {
         return switch problem {
         case .function(let reason): .function(reason: reason, path: path)
         case .tooDeep(let limit): .tooDeep(limit: limit, path: path)
+        case .invalid(let reason): .invalid(reason, path: path)
         }
     }
 }
 
-/// The tags this writer uses (v8/src/objects/value-serializer.cc, `SerializationTag`).
-private enum Tag {
-    static let version: UInt8 = 0xFF
-    /// The version written: the one V8 10 and 11 (Node 18 and 20) write. A deserializer reads
-    /// every version up to its own.
-    static let latestVersion: UInt8 = 15
-    static let padding: UInt8 = 0x00
-    static let undefined = UInt8(ascii: "_")
-    static let null = UInt8(ascii: "0")
-    static let `true` = UInt8(ascii: "T")
-    static let `false` = UInt8(ascii: "F")
-    static let int32 = UInt8(ascii: "I")
-    static let double = UInt8(ascii: "N")
-    static let oneByteString = UInt8(ascii: "\"")
-    static let twoByteString = UInt8(ascii: "c")
-    static let beginObject = UInt8(ascii: "o")
-    static let endObject = UInt8(ascii: "{")
-    static let beginDenseArray = UInt8(ascii: "A")
-    static let endDenseArray = UInt8(ascii: "$")
-    static let hostObject = UInt8(ascii: "\\")
-}
-
-extension V8ValueWriter.Failure: CustomStringConvertible {
-    package var description: String {
-        switch self {
-        case .function(let reason, let path): "a function at \(path) \(reason)"
-        case .tooDeep(let limit, let path): "the value at \(path) is nested more than \(limit) levels deep"
-        }
-    }
-}
+private typealias Tag = V8Tag

@@ -5,6 +5,12 @@ enum ValuePath {
     enum Component {
         case key(String)
         case index(Int)
+        /// The key of a Map's entry, by position.
+        case mapKey(Int)
+        /// The value of a Map's entry, by position.
+        case mapValue(Int)
+        /// An element of a Set, by position.
+        case setElement(Int)
     }
 
     static func describe(_ components: some Sequence<Component>) -> String {
@@ -12,6 +18,8 @@ enum ValuePath {
         for component in components {
             switch component {
             case .index(let index): text += "[\(index)]"
+            case .mapKey(let index): text += ".keys()[\(index)]"
+            case .mapValue(let index), .setElement(let index): text += ".values()[\(index)]"
             case .key(let key): text += isIdentifier(key) ? ".\(key)" : "[\(doubleQuoted(key))]"
             }
         }

@@ -373,6 +373,15 @@ extension ConsoleFormat {
         case .object(let object):
             let members = object.compactMap { key, value in json(value).map { jsonQuoted(key) + ":" + $0 } }
             return "{" + members.joined(separator: ",") + "}"
+        // JSON.stringify throws on a BigInt; the digits are the useful thing to show instead.
+        case .bigInt(let bigInt): return bigInt.description
+        // A Date has toJSON; a typed array's elements are its enumerable properties.
+        case .date(let date): return date.isValid ? jsonQuoted(date.description) : "null"
+        case .bytes(let bytes) where bytes.kind.isTypedArray:
+            let members = bytes.numbers.enumerated().map { "\"\($0.offset)\":" + (json($0.element) ?? "null") }
+            return "{" + members.joined(separator: ",") + "}"
+        // Their contents are not enumerable properties.
+        case .bytes, .map, .set, .error, .regExp: return "{}"
         }
     }
 
@@ -413,13 +422,24 @@ extension ConsoleFormat {
         case .object: "[object Object]"
         // The source is unknown; any text that is not a number gives the same results.
         case .function: "function () { [native code] }"
+        case .bigInt(let bigInt): bigInt.description
+        case .date(let date): date.description
+        case .bytes(let bytes) where bytes.kind.isTypedArray: bytes.numbers.map(string).joined(separator: ",")
+        case .bytes(let bytes): "[object \(bytes.kind.name)]"
+        case .map: "[object Map]"
+        case .set: "[object Set]"
+        case .error(let error): error.description
+        case .regExp(let regExp): regExp.description
         }
     }
 
     /// JavaScript's `Number(value)`.
     static func number(_ value: JSValue) -> Double {
         switch value {
-        case .undefined, .object, .function: .nan
+        case .undefined, .object, .function, .map, .set, .error, .regExp: .nan
+        case .bigInt(let bigInt): Double(bigInt.description) ?? .nan
+        case .date(let date): date.millisecondsSince1970
+        case .bytes: number(string(value))
         case .null: 0
         case .bool(let bool): bool ? 1 : 0
         case .number(let number): number
