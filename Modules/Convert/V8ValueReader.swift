@@ -51,7 +51,8 @@ package struct V8ValueReader: ~Copyable {
     /// Decodes one value whose host objects are function handles (a runtime's values): the
     /// `hostObject` closure turns the id written for each into its value.
     package static func decode(
-        _ bytes: UnsafeRawBufferPointer, limits: ConversionLimits = ConversionLimits(maxDepth: defaultMaxDepth, maxBytes: .max),
+        _ bytes: UnsafeRawBufferPointer,
+        limits: ConversionLimits = ConversionLimits(maxDepth: defaultMaxDepth, maxBytes: .max),
         hostObject: (UInt32) -> JSValue
     ) throws(Failure) -> JSValue {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(limit: limits.maxBytes, size: bytes.count) }

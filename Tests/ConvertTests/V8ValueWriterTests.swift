@@ -125,10 +125,14 @@ struct V8ValueWriterTests {
     @Test func aSmallerLimitNamesWhereItWasReached() {
         let value: JSValue = ["users": [["name": "Ada"]]]
         #expect(throws: Never.self) { try V8ValueWriter.encode(value, limits: .init(maxDepth: 3, maxBytes: .max)) }
-        let error = #expect(throws: V8ValueWriter.Failure.self) { try V8ValueWriter.encode(value, limits: .init(maxDepth: 2, maxBytes: .max)) }
+        let error = #expect(throws: V8ValueWriter.Failure.self) {
+            try V8ValueWriter.encode(value, limits: .init(maxDepth: 2, maxBytes: .max))
+        }
         #expect(error == .tooDeep(limit: 2, path: "$.users[0]"))
         #expect(error?.description == "the value at $.users[0] is nested more than 2 levels deep")
-        #expect(throws: Never.self) { try V8ValueWriter.encode(["a": "flat"], limits: .init(maxDepth: 1, maxBytes: .max)) }
+        #expect(throws: Never.self) {
+            try V8ValueWriter.encode(["a": "flat"], limits: .init(maxDepth: 1, maxBytes: .max))
+        }
         #expect(throws: V8ValueWriter.Failure.tooDeep(limit: 0, path: "$")) {
             try V8ValueWriter.encode([], limits: .init(maxDepth: 0, maxBytes: .max))
         }
@@ -349,13 +353,16 @@ enum WriterFixtures {
             Sample(
                 name: "object in object in array", value: [["name": "Ada", "tags": ["math", "engines"], "age": 36]]),
             Sample(name: "deep nesting", value: nested(200)),
-            Sample(name: "BigInts", value: [.bigInt(0), .bigInt(-1), .bigInt(JSBigInt("123456789012345678901234567890")!)]),
+            Sample(
+                name: "BigInts", value: [.bigInt(0), .bigInt(-1), .bigInt(JSBigInt("123456789012345678901234567890")!)]),
             Sample(name: "dates", value: [.date(JSDate(millisecondsSince1970: 1_704_067_200_000)), .date(.invalid)]),
             Sample(name: "an ArrayBuffer", value: .bytes(JSBytes(.arrayBuffer, data: Data([0, 1, 255]))!)),
             Sample(name: "a DataView", value: .bytes(JSBytes(.dataView, data: Data([9, 8]))!)),
             Sample(name: "every typed array", value: .array(bytesOfEveryKind)),
             Sample(name: "an empty Uint8Array", value: .bytes(JSBytes([UInt8]()))),
-            Sample(name: "a Map with keys of every kind", value: .map([1: "one", "k": ["a": 1], [1]: .bigInt(2), nil: true])),
+            Sample(
+                name: "a Map with keys of every kind",
+                value: .map([1: "one", "k": ["a": 1], [1]: .bigInt(2), nil: true])),
             Sample(name: "an empty Map and Set", value: [.map([:]), .set([])]),
             Sample(name: "a Set", value: .set(["a", 1, ["x": nil], .set([2])])),
             Sample(
@@ -365,18 +372,20 @@ enum WriterFixtures {
                     .error(JSError(name: "RangeError", message: "far", stack: "RangeError: far", cause: ["n": 1])),
                     .error(JSError(message: "", stack: "Error")),
                 ]),
-            Sample(name: "regular expressions", value: [.regExp(JSRegExp("a+b", flags: "dgimsuy")), .regExp(JSRegExp("€/\\d"))]),
+            Sample(
+                name: "regular expressions",
+                value: [.regExp(JSRegExp("a+b", flags: "dgimsuy")), .regExp(JSRegExp("€/\\d"))]),
         ]
 
-    /// One value of each typed array and of each element type.
-    static let bytesOfEveryKind: [JSValue] = [
-        .bytes(JSBytes([-1, 2] as [Int8])), .bytes(JSBytes([255, 0] as [UInt8])),
-        .bytes(JSBytes(.uint8ClampedArray, data: Data([7]))!), .bytes(JSBytes([-300] as [Int16])),
-        .bytes(JSBytes([65535] as [UInt16])), .bytes(JSBytes([Int32.min, 1] as [Int32])),
-        .bytes(JSBytes([UInt32.max] as [UInt32])), .bytes(JSBytes([1.5, -0.25] as [Float])),
-        .bytes(JSBytes([.pi, -0.0, .infinity] as [Double])), .bytes(JSBytes([Int64.min, -1] as [Int64])),
-        .bytes(JSBytes([UInt64.max] as [UInt64])),
-    ]
+        /// One value of each typed array and of each element type.
+        static let bytesOfEveryKind: [JSValue] = [
+            .bytes(JSBytes([-1, 2] as [Int8])), .bytes(JSBytes([255, 0] as [UInt8])),
+            .bytes(JSBytes(.uint8ClampedArray, data: Data([7]))!), .bytes(JSBytes([-300] as [Int16])),
+            .bytes(JSBytes([65535] as [UInt16])), .bytes(JSBytes([Int32.min, 1] as [Int32])),
+            .bytes(JSBytes([UInt32.max] as [UInt32])), .bytes(JSBytes([1.5, -0.25] as [Float])),
+            .bytes(JSBytes([.pi, -0.0, .infinity] as [Double])), .bytes(JSBytes([Int64.min, -1] as [Int64])),
+            .bytes(JSBytes([UInt64.max] as [UInt64])),
+        ]
     }
 
     /// A value for Node to serialize (JavaScript source) and what the reader should make of it.
@@ -429,34 +438,51 @@ enum WriterFixtures {
             NodeSample(source: "0n", expected: .bigInt(0)),
             NodeSample(source: "-(2n ** 70n)", expected: .bigInt(JSBigInt("-1180591620717411303424")!)),
             NodeSample(source: "2n ** 64n - 1n", expected: .bigInt(JSBigInt(UInt64.max))),
-            NodeSample(source: "new Date(1704067200000)", expected: .date(JSDate(millisecondsSince1970: 1_704_067_200_000))),
+            NodeSample(
+                source: "new Date(1704067200000)", expected: .date(JSDate(millisecondsSince1970: 1_704_067_200_000))),
             NodeSample(source: "new Date(-1)", expected: .date(JSDate(millisecondsSince1970: -1))),
             NodeSample(source: "new Date(NaN)", expected: .date(.invalid)),
             NodeSample(source: "/ab+c/dgimsuy", expected: .regExp(JSRegExp("ab+c", flags: "dgimsuy"))),
             NodeSample(source: "new RegExp('a/b')", expected: .regExp(JSRegExp("a\\/b"))),
-            NodeSample(source: "new Map([[1, 'one'], ['k', { a: 1 }], [null, []]])", expected: .map([1: "one", "k": ["a": 1], nil: []])),
+            NodeSample(
+                source: "new Map([[1, 'one'], ['k', { a: 1 }], [null, []]])",
+                expected: .map([1: "one", "k": ["a": 1], nil: []])),
             NodeSample(source: "new Set(['a', 1, new Set()])", expected: .set(["a", 1, .set([])])),
             NodeSample(source: "new ArrayBuffer(3)", expected: .bytes(JSBytes(.arrayBuffer, data: Data(count: 3))!)),
             // Node writes its typed arrays as host objects: the writer's standard tags differ.
-            NodeSample(source: "new Int32Array([1, -1])", expected: .bytes(JSBytes([1, -1] as [Int32])), sameBytes: false),
-            NodeSample(source: "new Uint8Array([1, 2, 3]).subarray(1)", expected: .bytes(JSBytes([2, 3] as [UInt8])), sameBytes: false),
+            NodeSample(
+                source: "new Int32Array([1, -1])", expected: .bytes(JSBytes([1, -1] as [Int32])), sameBytes: false),
+            NodeSample(
+                source: "new Uint8Array([1, 2, 3]).subarray(1)", expected: .bytes(JSBytes([2, 3] as [UInt8])),
+                sameBytes: false),
             NodeSample(source: "Buffer.from('hi')", expected: .bytes(JSBytes(Array("hi".utf8))), sameBytes: false),
-            NodeSample(source: "new Uint8ClampedArray([300])", expected: .bytes(JSBytes(.uint8ClampedArray, data: Data([255]))!), sameBytes: false),
-            NodeSample(source: "new Float64Array([1.5])", expected: .bytes(JSBytes([1.5] as [Double])), sameBytes: false),
-            NodeSample(source: "new BigUint64Array([2n ** 64n - 1n])", expected: .bytes(JSBytes([UInt64.max])), sameBytes: false),
-            NodeSample(source: "new DataView(new ArrayBuffer(2))", expected: .bytes(JSBytes(.dataView, data: Data(count: 2))!), sameBytes: false),
+            NodeSample(
+                source: "new Uint8ClampedArray([300])",
+                expected: .bytes(JSBytes(.uint8ClampedArray, data: Data([255]))!), sameBytes: false),
+            NodeSample(
+                source: "new Float64Array([1.5])", expected: .bytes(JSBytes([1.5] as [Double])), sameBytes: false),
+            NodeSample(
+                source: "new BigUint64Array([2n ** 64n - 1n])", expected: .bytes(JSBytes([UInt64.max])),
+                sameBytes: false),
+            NodeSample(
+                source: "new DataView(new ArrayBuffer(2))", expected: .bytes(JSBytes(.dataView, data: Data(count: 2))!),
+                sameBytes: false),
             NodeSample(
                 source: "Object.assign(new RangeError('far', { cause: 1 }), { stack: 'RangeError: far\\n    at x' })",
-                expected: .error(JSError(name: "RangeError", message: "far", stack: "RangeError: far\n    at x", cause: 1))),
+                expected: .error(
+                    JSError(name: "RangeError", message: "far", stack: "RangeError: far\n    at x", cause: 1))),
             NodeSample(
                 source: """
                     (() => { class HTTPError extends Error {}; const e = new HTTPError('nope');
                       e.stack = 'HTTPError: nope\\n    at y'; return e })()
                     """,
                 expected: .error(JSError(name: "HTTPError", message: "nope", stack: "HTTPError: nope\n    at y"))),
-            NodeSample(source: "[new Number(3), Object('s'), Object(2n), new Boolean(false)]", expected: [3, "s", .bigInt(2), false], sameBytes: false),
             NodeSample(
-                source: "(() => { const m = new Map([[1, 2]]); return [m, m] })()", expected: [.map([1: 2]), .map([1: 2])],
+                source: "[new Number(3), Object('s'), Object(2n), new Boolean(false)]",
+                expected: [3, "s", .bigInt(2), false], sameBytes: false),
+            NodeSample(
+                source: "(() => { const m = new Map([[1, 2]]); return [m, m] })()",
+                expected: [.map([1: 2]), .map([1: 2])],
                 sameBytes: false),
         ]
     }
