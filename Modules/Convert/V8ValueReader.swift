@@ -49,15 +49,18 @@ package struct V8ValueReader: ~Copyable {
     }
 
     /// Decodes one value whose host objects are function handles (a runtime's values): the
-    /// `hostObject` closure turns the id written for each into its value.
+    /// `hostObject` closure turns the id written for each into its value. With
+    /// `isArgumentList`, the value is the array of a call's arguments, whose own level does not
+    /// count toward `limits.maxDepth`.
     package static func decode(
         _ bytes: UnsafeRawBufferPointer,
         limits: ConversionLimits = ConversionLimits(maxDepth: defaultMaxDepth, maxBytes: .max),
-        hostObject: (UInt32) -> JSValue
+        isArgumentList: Bool = false, hostObject: (UInt32) -> JSValue
     ) throws(Failure) -> JSValue {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(limit: limits.maxBytes, size: bytes.count) }
         return try withoutActuallyEscaping(hostObject) { (hostObject) throws(Failure) in
             var reader = V8ValueReader(bytes: bytes, maxDepth: limits.maxDepth, hostObject: hostObject)
+            if isArgumentList { reader.depth = -1 }
             try reader.readHeader()
             return try reader.readValue()
         }

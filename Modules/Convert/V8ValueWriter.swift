@@ -48,9 +48,12 @@ package enum V8ValueWriter {
     ///
     /// The encoding starts at `bytes[0]` rather than after existing contents because V8 aligns
     /// two-byte strings relative to the start of the data, and this writer does the same.
+    ///
+    /// With `isArgumentList`, `value` is the array of a call's arguments: its own level does not
+    /// count toward `limits.maxDepth`, so each argument may be as deep as any other value.
     package static func encode(
         _ value: JSValue, into bytes: inout [UInt8], limits: ConversionLimits = defaultLimits,
-        functionID: FunctionID? = nil
+        isArgumentList: Bool = false, functionID: FunctionID? = nil
     ) throws(Failure) {
         bytes.removeAll(keepingCapacity: true)
         // Most arguments are small; one reservation covers them without growing step by step.
@@ -62,7 +65,7 @@ package enum V8ValueWriter {
         defer { swap(&bytes, &writer.bytes) }
         writer.writeHeader()
         do {
-            try writer.write(value, depth: 0)
+            try writer.write(value, depth: isArgumentList ? -1 : 0)
         } catch {
             // Half an encoding is no use to anyone; an empty buffer cannot be sent by mistake.
             writer.bytes.removeAll(keepingCapacity: true)

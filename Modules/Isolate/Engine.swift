@@ -449,7 +449,9 @@ final class Engine: @unchecked Sendable {
         switch result.status {
         case CV8_OK:
             do {
-                return try V8ValueReader.decode(UnsafeRawBufferPointer(start: result.data, count: result.length))
+                return try V8ValueReader.decode(
+                    UnsafeRawBufferPointer(start: result.data, count: result.length), limits: config.conversionLimits,
+                    hostObject: heldFunction)
             } catch {
                 throw RuntimeError.conversion(error.description)
             }
@@ -477,11 +479,21 @@ final class Engine: @unchecked Sendable {
 
     // MARK: - Function handles
 
+    /// A handle to function `id`, which the shim holds for a value it serialized.
+    func heldFunction(_ id: UInt32) -> JSValue {
+        var length = 0
+        let name = cv8_function_name(isolate, id, &length)
+        let text = String(decoding: UnsafeRawBufferPointer(start: name, count: length), as: UTF8.self)
+        return .function(JSFunction(reference: FunctionHandle(engine: self, id: id, name: text)))
+    }
+
     /// Calls function `id` with `arguments`, on the runtime thread; `awaiting` resolves the
     /// result like `Promise.resolve`, so the result may be pending.
     func callFunction(_ id: UInt32, _ arguments: [JSValue], awaiting: Bool) throws -> cv8_result {
         do {
-            try V8ValueWriter.encode(.array(arguments), into: &argumentBuffer, functionID: functionID)
+            try V8ValueWriter.encode(
+                .array(arguments), into: &argumentBuffer, limits: config.conversionLimits, isArgumentList: true,
+                functionID: functionID)
         } catch {
             throw RuntimeError.conversion(error.description)
         }

@@ -120,7 +120,7 @@ extension Engine {
     fileprivate func set(_ value: JSValue, at path: [String]) throws {
         var bytes: [UInt8] = []
         do {
-            try V8ValueWriter.encode(value, into: &bytes, functionID: functionID)
+            try V8ValueWriter.encode(value, into: &bytes, limits: config.conversionLimits, functionID: functionID)
         } catch {
             throw RuntimeError.conversion(error.description)
         }
@@ -170,9 +170,9 @@ extension Engine {
             arguments = UnsafeBufferPointer(start: scalars, count: count).map(JSValue.init(scalar:))
         } else {
             do {
-                let decoded = try V8ValueReader.decode(UnsafeRawBufferPointer(start: data, count: length)) { id in
-                    .function(JSFunction(reference: FunctionHandle(engine: self, id: id, name: "")))
-                }
+                let decoded = try V8ValueReader.decode(
+                    UnsafeRawBufferPointer(start: data, count: length), limits: config.conversionLimits,
+                    isArgumentList: true, hostObject: heldFunction)
                 arguments = decoded.arrayValue ?? []
             } catch {
                 return reply(RuntimeError.conversion(error.description), name: "TypeError")
@@ -262,7 +262,8 @@ extension Engine {
     private func reply(_ value: JSValue) -> cv8_host_reply {
         if let scalar = scalarReply(value) { return scalar }
         do {
-            try V8ValueWriter.encode(value, into: &host.replyBytes, functionID: functionID)
+            try V8ValueWriter.encode(
+                value, into: &host.replyBytes, limits: config.conversionLimits, functionID: functionID)
         } catch {
             return reply(RuntimeError.conversion(error.description), name: "TypeError")
         }

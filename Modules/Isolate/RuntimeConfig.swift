@@ -1,3 +1,5 @@
+import Convert
+
 /// How to set up a ``Runtime``. Every property has a default, so `RuntimeConfig()` works.
 ///
 /// ```swift
@@ -39,6 +41,12 @@ public struct RuntimeConfig: Sendable {
     /// changed. Host functions and ops may require more (see ``Permission``).
     public var permissions: Set<Permission>
 
+    /// How deep and how large a value may be when it crosses between JavaScript and Swift:
+    /// results, arguments of function calls and of host functions, and values bound into
+    /// JavaScript. A value past a limit is refused whole with ``RuntimeError/conversion(_:)``,
+    /// and the runtime stays usable. By default 100 levels and 64 MiB.
+    public var conversionLimits: ConversionLimits
+
     /// A classic script run once when the runtime is created, before any other code, named
     /// `<bootstrap>`. Its globals and declarations stay. If it throws, creating the runtime
     /// throws that ``JavaScriptError``.
@@ -55,6 +63,7 @@ public struct RuntimeConfig: Sendable {
         initialHeapSize: Int? = nil,
         console: ConsoleOutput = .disabled,
         permissions: Set<Permission> = Permission.defaults,
+        conversionLimits: ConversionLimits = .default,
         bootstrap: String? = nil
     ) {
         self.name = name
@@ -63,6 +72,7 @@ public struct RuntimeConfig: Sendable {
         self.initialHeapSize = initialHeapSize
         self.console = console
         self.permissions = permissions
+        self.conversionLimits = conversionLimits
         self.bootstrap = bootstrap
     }
 
@@ -71,6 +81,7 @@ public struct RuntimeConfig: Sendable {
         if let timeout, timeout <= .zero {
             throw .invalidConfiguration("timeout must be positive, not \(timeout)")
         }
+        if let problem = conversionLimits.problem { throw .invalidConfiguration(problem) }
         if let maxHeapSize, maxHeapSize < Self.minimumHeapSize {
             throw .invalidConfiguration(
                 "maxHeapSize \(maxHeapSize.bytesText) is below the minimum of \(Self.minimumHeapSize.bytesText)")

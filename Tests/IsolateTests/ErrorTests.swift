@@ -74,9 +74,13 @@ import Testing
         let function = try #require(throws: JavaScriptError.self) { try runtime.eval("throw function named() {}") }
         #expect(function.message.hasPrefix("Uncaught function named()"))
         #expect(function.thrownValue == nil)
+        let weakMap = try #require(throws: JavaScriptError.self) { try runtime.eval("throw new WeakMap()") }
+        #expect(weakMap.message == "Uncaught [object WeakMap]")
+        #expect(weakMap.thrownValue == nil)
+        // A BigInt is a value like any other.
         let bigint = try #require(throws: JavaScriptError.self) { try runtime.eval("throw 12n") }
         #expect(bigint.message == "Uncaught 12")
-        #expect(bigint.thrownValue == nil)
+        #expect(bigint.thrownValue == .bigInt(12))
     }
 
     @Test func errorMessagesThatThrowDoNotBreakTheReport() throws {

@@ -50,17 +50,6 @@ import Testing
         #expect(error?.description.contains("$.inner.back") == true)
     }
 
-    @Test func valuesWithoutARepresentationAreClearErrors() throws {
-        // A function is a handle at the top level; nested, issue "Convert" will make it one too.
-        let function = #expect(throws: RuntimeError.self) { try runtime.eval("({f: (a, b) => a * b})") }
-        #expect(function?.description.contains("could not be cloned") == true)
-        #expect(throws: RuntimeError.self) { try runtime.eval("Symbol('s')") }
-        let nested = #expect(throws: RuntimeError.self) { try runtime.eval("({list: [1, 10n]})") }
-        #expect(nested?.description.contains("BigInt at $.list[1]") == true)
-        // The runtime lives on.
-        #expect(try runtime.eval("1") == 1)
-    }
-
     @Test func stateLivesBetweenCalls() throws {
         try runtime.eval("var a = 1; let b = 2; const c = 3; function f() { return a + b + c }")
         #expect(try runtime.eval("f()") == 6)

@@ -33,7 +33,14 @@ import Testing
     }
 
     @Test func aHundredMegabyteString() throws {
-        let runtime = try Runtime()
+        // Past the default limit of 64 MiB a value is refused whole...
+        let limited = try Runtime()
+        defer { limited.close() }
+        let refused = #expect(throws: RuntimeError.self) { try limited.eval("'x'.repeat(100 * 1024 * 1024)") }
+        #expect(refused?.description.contains("more than the limit of 67108864 bytes") == true)
+        #expect(try limited.eval("'survives'") == "survives")
+        // ...and with a higher limit it arrives.
+        let runtime = try Runtime(RuntimeConfig(conversionLimits: ConversionLimits(maxBytes: 200 << 20)))
         defer { runtime.close() }
         let text = try runtime.eval("'x'.repeat(100 * 1024 * 1024)")
         #expect(text.stringValue?.utf8.count == 100 * 1024 * 1024)

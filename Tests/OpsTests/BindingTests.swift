@@ -23,6 +23,41 @@ private struct Overdrawn: Error, CustomStringConvertible {
         #expect(try runtime.eval("echo().length") == 0)
     }
 
+    @Test func everyKindOfValueArrivesAsItselfAndGoesBack() throws {
+        let received = Mutex<[JSValue]>([])
+        try runtime.bind("keep") { (arguments: [JSValue]) in
+            received.withLock { $0 = arguments }
+            return .array(arguments)
+        }
+        let roundTrip = try runtime.eval(
+            """
+            const sent = [new Map([[1, 'one'], [{ k: 1 }, 2]]), new Set(['s']), 10n ** 20n, new Date(0),
+                          new Int16Array([-2]), /x/g, new TypeError('t'), { nested: { fn: () => 5 } }];
+            const back = keep(...sent);
+            [back[0] instanceof Map && back[0].get(1), back[1].has('s'), back[2] === 10n ** 20n,
+             back[3].getTime(), back[4] instanceof Int16Array && back[4][0], back[5].source,
+             back[6] instanceof TypeError, back[7].nested.fn === sent[7].nested.fn]
+            """)
+        #expect(roundTrip == ["one", true, true, 0, -2, "x", true, true])
+        let arguments = received.withLock { $0 }
+        #expect(arguments[0] == .map([1: "one", ["k": 1]: 2]))
+        #expect(arguments[1] == .set(["s"]))
+        #expect(arguments[2] == .bigInt(JSBigInt("100000000000000000000")!))
+        #expect(arguments[3] == .date(JSDate(millisecondsSince1970: 0)))
+        #expect(arguments[4] == .bytes(JSBytes([-2] as [Int16])))
+        #expect(arguments[5] == .regExp(JSRegExp("x", flags: "g")))
+        #expect(arguments[6].errorValue?.name == "TypeError")
+        #expect(try arguments[7]["nested"]?["fn"]?.function?.call() == 5)
+    }
+
+    @Test func aNestedSymbolArgumentIsATypeErrorThatSaysWhere() throws {
+        try runtime.bind("take") { (arguments: [JSValue]) in .number(Double(arguments.count)) }
+        let error = #expect(throws: JavaScriptError.self) { try runtime.eval("take(1, { tag: Symbol('s') })") }
+        #expect(error?.name == "TypeError")
+        #expect(error?.message.contains("a Symbol at $[1].tag cannot leave its runtime") == true)
+        #expect(try runtime.eval("take(1, 2)") == 2)
+    }
+
     @Test func typedFunctionsDecodeTheirArgumentsAndEncodeTheirResult() throws {
         try runtime.bind("add") { (a: Int, b: Int) in a + b }
         try runtime.bind("greet") { (name: String, times: Int?) in String(repeating: "hi \(name) ", count: times ?? 1) }

@@ -54,3 +54,16 @@ cv8_result cv8_function_call(cv8_isolate *state, uint32_t function_id, const uin
 void cv8_function_release(cv8_isolate *state, uint32_t function_id) {
     state->functions.erase(function_id);
 }
+
+const char *cv8_function_name(cv8_isolate *state, uint32_t function_id, size_t *length) {
+    auto found = state->functions.find(function_id);
+    if (found == state->functions.end()) {
+        *length = 0;
+        return "";
+    }
+    v8::HandleScope handle_scope(state->isolate);
+    v8::String::Utf8Value name(state->isolate, found->second.Get(state->isolate)->GetName());
+    state->message.assign(*name ? *name : "");
+    *length = state->message.size();
+    return state->message.data();
+}

@@ -128,6 +128,12 @@ cv8_result terminated(cv8_isolate *state);
 cv8_result serialize(cv8_isolate *state, v8::Local<v8::Context> context,
                      v8::Local<v8::Value> value);
 
+// clone.cc: a copy of `value` that the serializer can write (functions as handle stand-ins,
+// proxies and exotic objects as plain objects), or nothing: then either an exception is pending
+// (a getter threw) or `problem` says which value cannot cross, where, and why.
+v8::MaybeLocal<v8::Value> clonable_copy(cv8_isolate *state, v8::Local<v8::Context> context,
+                                        v8::Local<v8::Value> value, std::string *problem);
+
 // values.cc: the same, but an exception thrown while reading the value is swallowed and the
 // status is CV8_EXCEPTION with no data (used for error records, which must not recurse).
 cv8_result serialize_quietly(cv8_isolate *state, v8::Local<v8::Context> context,

@@ -42,6 +42,13 @@ class Delegate final : public v8::ValueSerializer::Delegate {
     // The buffer belongs to the isolate's state, not to the serializer.
     void FreeBufferMemory(void *) override {}
 
+    // A SharedArrayBuffer cannot leave its isolate; refused like any other uncloneable value,
+    // so that the message says where it was.
+    v8::Maybe<uint32_t> GetSharedArrayBufferId(v8::Isolate *isolate, v8::Local<v8::SharedArrayBuffer>) override {
+        ThrowDataCloneError(v8::String::NewFromUtf8Literal(isolate, "a SharedArrayBuffer cannot be cloned"));
+        return v8::Nothing<uint32_t>();
+    }
+
     // A function handle's stand-in (see callbacks.cc) is written as its id.
     v8::Maybe<bool> WriteHostObject(v8::Isolate *isolate, v8::Local<v8::Object> object) override {
         uint32_t id = cv8::handle_id(object);
@@ -96,6 +103,22 @@ cv8_result cv8::serialize(cv8_isolate *state, v8::Local<v8::Context> context,
     if (value->IsFunction()) return cv8::hold_function(state, value.As<v8::Function>());
     v8::TryCatch try_catch(state->isolate);
     cv8_result result = write(state, context, value, try_catch);
+    if (result.status == CV8_UNSERIALIZABLE) {
+        // Functions inside, proxies or other exotic objects: serialize a copy without them, or
+        // say which value cannot cross and where.
+        try_catch.Reset();
+        std::string problem;
+        v8::Local<v8::Value> copy;
+        if (cv8::clonable_copy(state, context, value, &problem).ToLocal(&copy)) {
+            result = write(state, context, copy, try_catch);
+        } else if (!try_catch.HasCaught()) {
+            state->message = problem;
+            return cv8_result{CV8_UNSERIALIZABLE, reinterpret_cast<const uint8_t *>(state->message.data()),
+                              state->message.size(), nullptr, nullptr, 0, 0};
+        } else {
+            result = cv8::status_only(try_catch.HasTerminated() ? CV8_TERMINATED : CV8_EXCEPTION);
+        }
+    }
     // A getter or proxy trap threw while reading the value (or execution was terminated).
     if (result.status == CV8_EXCEPTION || result.status == CV8_TERMINATED)
         return cv8::caught(state, context, try_catch);

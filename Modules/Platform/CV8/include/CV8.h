@@ -139,14 +139,15 @@ void cv8_isolate_stats(cv8_isolate *isolate, cv8_stats *stats);
 
 /// How a call into JavaScript ended.
 typedef enum cv8_status {
-    /// `data` holds the serialized value.
+    /// `data` holds the serialized value; a function inside it is a host object holding the id
+    /// of a new function handle (see cv8_function_name).
     CV8_OK = 0,
     /// JavaScript threw; `data` holds a serialized error record (see errors.cc).
     CV8_EXCEPTION = 1,
     /// Execution was terminated (cv8_isolate_terminate); `data` is empty.
     CV8_TERMINATED = 2,
-    /// The value cannot be serialized (a function, a symbol, ...); `data` holds a UTF-8
-    /// message that says which value and why.
+    /// The value cannot be serialized (a symbol, a promise, a WeakMap, ...); `data` holds a
+    /// UTF-8 message that says which value, where, and why.
     CV8_UNSERIALIZABLE = 3,
     /// The promise has not settled yet; `promise` identifies it for `cv8_promise_poll`.
     CV8_PENDING = 4,
@@ -231,6 +232,9 @@ uint32_t cv8_last_host_error(cv8_isolate *isolate);
 /// cv8_eval's, `await_result` included. CV8_UNSERIALIZABLE when the id is unknown.
 cv8_result cv8_function_call(cv8_isolate *isolate, uint32_t function_id, const uint8_t *arguments,
                              size_t arguments_length, bool await_result);
+/// The `name` of the function `function_id` in UTF-8 (`*length` bytes, valid until the next call
+/// that takes the isolate); "" when the id is unknown. For handles that arrive inside a value.
+const char *cv8_function_name(cv8_isolate *isolate, uint32_t function_id, size_t *length);
 /// Releases a function handle; unknown ids are ignored.
 void cv8_function_release(cv8_isolate *isolate, uint32_t function_id);
 
