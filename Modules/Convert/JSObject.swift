@@ -29,6 +29,12 @@ public struct JSObject: Sendable, Hashable {
         storage = OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
     }
 
+    /// An object whose unique keys may be shared with other objects of the same shape: the
+    /// storage of `keys` is not copied.
+    package init(sharedKeys keys: ContiguousArray<String>, values: ContiguousArray<JSValue>) {
+        storage = OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
+    }
+
     /// The value of property `key`, or `nil` when there is none. Setting `nil` removes the
     /// property; setting a new key appends it.
     public subscript(key: String) -> JSValue? {

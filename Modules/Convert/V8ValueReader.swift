@@ -28,8 +28,19 @@ package struct V8ValueReader: ~Copyable {
     private var depth = 0
     /// Objects by the id the serializer gave them; `nil` while still being read.
     private var objects: [JSValue?] = []
-    /// The keys and indices leading to the value being read, for error messages.
-    private var path: [ValuePath.Component] = []
+    /// The keys and values of the objects being read, innermost last: one stack for all of
+    /// them, so that each object allocates its storage once, at its exact size.
+    private var pendingKeys: [String] = []
+    private var pendingValues: [JSValue] = []
+    /// The keys of the last object read. Objects of one shape (rows of a table) share them.
+    private var lastKeys: ContiguousArray<String> = []
+    /// Where in the data each ArrayBuffer read so far is, by object id: its bytes are copied
+    /// only when the buffer itself is asked for.
+    private var bufferRanges: [Int: Range<Int>] = [:]
+    /// Makes the data's owner keep it alive, so that large binary data can be shared instead of
+    /// copied; called at most once.
+    private let adoptBytes: (() -> any AnyObject & Sendable)?
+    private var sourceOwner: (any AnyObject & Sendable)?
     /// Reads a host object; without one, host objects are Node's typed arrays.
     private let hostObject: ((UInt32) -> JSValue)?
 
@@ -37,8 +48,7 @@ package struct V8ValueReader: ~Copyable {
     package static func decode(_ bytes: UnsafeRawBufferPointer, limits: ConversionLimits) throws(Failure) -> JSValue {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(limit: limits.maxBytes, size: bytes.count) }
         var reader = V8ValueReader(bytes: bytes, maxDepth: limits.maxDepth, hostObject: nil)
-        try reader.readHeader()
-        return try reader.readValue()
+        return try reader.readAll()
     }
 
     /// Decodes one value, header included, with no limit on its size.
@@ -52,30 +62,39 @@ package struct V8ValueReader: ~Copyable {
     /// `hostObject` closure turns the id written for each into its value. With
     /// `isArgumentList`, the value is the array of a call's arguments, whose own level does not
     /// count toward `limits.maxDepth`.
+    ///
+    /// Large binary data is shared with `bytes` rather than copied when `adoptBytes` is given:
+    /// it is called once, when the first such data is read, and returns an object that keeps
+    /// `bytes` valid for as long as it lives.
     package static func decode(
         _ bytes: UnsafeRawBufferPointer,
         limits: ConversionLimits = ConversionLimits(maxDepth: defaultMaxDepth, maxBytes: .max),
-        isArgumentList: Bool = false, hostObject: (UInt32) -> JSValue
+        isArgumentList: Bool = false, hostObject: (UInt32) -> JSValue,
+        adoptBytes: (() -> any AnyObject & Sendable)? = nil
     ) throws(Failure) -> JSValue {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(limit: limits.maxBytes, size: bytes.count) }
         return try withoutActuallyEscaping(hostObject) { (hostObject) throws(Failure) in
-            var reader = V8ValueReader(bytes: bytes, maxDepth: limits.maxDepth, hostObject: hostObject)
+            var reader = V8ValueReader(
+                bytes: bytes, maxDepth: limits.maxDepth, hostObject: hostObject, adoptBytes: adoptBytes)
             if isArgumentList { reader.depth = -1 }
-            try reader.readHeader()
-            return try reader.readValue()
+            return try reader.readAll()
         }
     }
 
-    private init(bytes: UnsafeRawBufferPointer, maxDepth: Int, hostObject: ((UInt32) -> JSValue)?) {
+    private init(
+        bytes: UnsafeRawBufferPointer, maxDepth: Int, hostObject: ((UInt32) -> JSValue)?,
+        adoptBytes: (() -> any AnyObject & Sendable)? = nil
+    ) {
         self.bytes = bytes
         self.maxDepth = maxDepth
         self.hostObject = hostObject
+        self.adoptBytes = adoptBytes
     }
 
     // MARK: - Primitives of the format
 
-    private mutating func readByte() throws(Failure) -> UInt8 {
-        guard position < bytes.count else { throw .malformed("the data ends in the middle of a value") }
+    private mutating func readByte() throws(Unwinding) -> UInt8 {
+        guard position < bytes.count else { throw Unwinding.malformed("the data ends in the middle of a value") }
         defer { position += 1 }
         return bytes[position]
     }
@@ -85,56 +104,55 @@ package struct V8ValueReader: ~Copyable {
     }
 
     /// A base-128 varint, least significant group first.
-    private mutating func readVarint() throws(Failure) -> UInt64 {
+    private mutating func readVarint() throws(Unwinding) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
             let byte = try readByte()
-            guard shift < 64 else { throw .malformed("a varint is longer than 64 bits") }
+            guard shift < 64 else { throw Unwinding.malformed("a varint is longer than 64 bits") }
             result |= UInt64(byte & 0x7F) << shift
             if byte & 0x80 == 0 { return result }
             shift += 7
         }
     }
 
-    private mutating func readLength() throws(Failure) -> Int {
+    private mutating func readLength() throws(Unwinding) -> Int {
         let length = try readVarint()
         guard length <= UInt64(bytes.count - position) else {
-            throw .malformed("a length of \(length) runs past the end of the data")
+            throw Unwinding.malformed("a length of \(length) runs past the end of the data")
         }
         return Int(length)
     }
 
-    private mutating func readDouble() throws(Failure) -> Double {
-        guard bytes.count - position >= 8 else { throw .malformed("the data ends inside a number") }
+    private mutating func readDouble() throws(Unwinding) -> Double {
+        guard bytes.count - position >= 8 else { throw Unwinding.malformed("the data ends inside a number") }
         defer { position += 8 }
         return Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)))
     }
 
-    private mutating func readHeader() throws(Failure) {
+    /// The header and the one value after it.
+    private mutating func readAll() throws(Failure) -> JSValue {
+        do {
+            try readHeader()
+            return try readValue()
+        } catch {
+            throw error.failure
+        }
+    }
+
+    private mutating func readHeader() throws(Unwinding) {
         guard try readByte() == Tag.version else {
-            throw .malformed("the data does not start with V8's version tag (0xFF)")
+            throw Unwinding.malformed("the data does not start with V8's version tag (0xFF)")
         }
         version = try readVarint()
         guard (13...15).contains(version) else {
-            throw .malformed("version \(version) of V8's format is not supported (13 to 15 are)")
+            throw Unwinding.malformed("version \(version) of V8's format is not supported (13 to 15 are)")
         }
     }
 
     // MARK: - Values
 
-    private mutating func readValue() throws(Failure) -> JSValue {
-        let value = try readValueItself()
-        // An ArrayBuffer followed by a view tag is the buffer of that view, read just before it
-        // (also when the buffer is a reference to one read earlier).
-        if case .bytes(let buffer) = value, buffer.kind == .arrayBuffer, peekByte() == Tag.arrayBufferView {
-            position += 1
-            return try readView(of: buffer)
-        }
-        return value
-    }
-
-    private mutating func readValueItself() throws(Failure) -> JSValue {
+    private mutating func readValue() throws(Unwinding) -> JSValue {
         var tag = try readByte()
         while tag == Tag.padding || tag == Tag.verifyObjectCount {
             if tag == Tag.verifyObjectCount { _ = try readVarint() }
@@ -153,12 +171,12 @@ package struct V8ValueReader: ~Copyable {
         case Tag.twoByteString: return .string(try readTwoByteString())
         case Tag.utf8String: return .string(try readUTF8String())
         case Tag.objectReference: return try readReference()
-        case Tag.beginObject: return try nested { (reader) throws(Failure) in try reader.readObject() }
-        case Tag.beginDenseArray: return try nested { (reader) throws(Failure) in try reader.readDenseArray() }
-        case Tag.beginSparseArray: return try nested { (reader) throws(Failure) in try reader.readSparseArray() }
-        case Tag.beginMap: return try nested { (reader) throws(Failure) in try reader.readMap() }
-        case Tag.beginSet: return try nested { (reader) throws(Failure) in try reader.readSet() }
-        case Tag.error: return try nested { (reader) throws(Failure) in try reader.readError() }
+        case Tag.beginObject: return try nested { (reader) throws(Unwinding) in try reader.readObject() }
+        case Tag.beginDenseArray: return try nested { (reader) throws(Unwinding) in try reader.readDenseArray() }
+        case Tag.beginSparseArray: return try nested { (reader) throws(Unwinding) in try reader.readSparseArray() }
+        case Tag.beginMap: return try nested { (reader) throws(Unwinding) in try reader.readMap() }
+        case Tag.beginSet: return try nested { (reader) throws(Unwinding) in try reader.readSet() }
+        case Tag.error: return try nested { (reader) throws(Unwinding) in try reader.readError() }
         case Tag.date: return remember(.date(JSDate(millisecondsSince1970: try readDouble())))
         case Tag.regExp: return try readRegExp()
         case Tag.arrayBuffer: return try readArrayBuffer(resizable: false)
@@ -175,7 +193,7 @@ package struct V8ValueReader: ~Copyable {
             return .string(string)
         case Tag.hostObject: return try readHostObject()
         default:
-            throw .unsupported(Tag.kindName(of: tag), path: pathDescription)
+            throw Unwinding(.unsupported(Tag.kindName(of: tag)))
         }
     }
 
@@ -185,20 +203,23 @@ package struct V8ValueReader: ~Copyable {
     }
 
     /// Reads a container one level deeper, guarding the depth.
-    private mutating func nested(_ read: (inout V8ValueReader) throws(Failure) -> JSValue) throws(Failure) -> JSValue {
-        guard depth < maxDepth else { throw .tooDeep(limit: maxDepth, path: pathDescription) }
+    private mutating func nested(_ read: (inout V8ValueReader) throws(Unwinding) -> JSValue) throws(Unwinding)
+        -> JSValue
+    {
+        guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
         depth += 1
         defer { depth -= 1 }
         return try read(&self)
     }
 
-    private mutating func readReference() throws(Failure) -> JSValue {
+    private mutating func readReference() throws(Unwinding) -> JSValue {
         let id = try readVarint()
         guard id < UInt64(objects.count) else {
-            throw .malformed("a reference to object \(id), which has not been read")
+            throw Unwinding.malformed("a reference to object \(id), which has not been read")
         }
+        if let range = bufferRanges[Int(id)] { return try readBuffer(Int(id), range) }
         // A reference to an object still being read is a cycle; a finished one is shared.
-        guard let value = objects[Int(id)] else { throw .cycle(path: pathDescription) }
+        guard let value = objects[Int(id)] else { throw Unwinding(.cycle) }
         return value
     }
 
@@ -214,36 +235,44 @@ package struct V8ValueReader: ~Copyable {
         return value
     }
 
-    private mutating func readObject() throws(Failure) -> JSValue {
+    private mutating func readObject() throws(Unwinding) -> JSValue {
         let id = beginObject()
-        var keys: [String] = []
-        var values: [JSValue] = []
+        let firstKey = pendingKeys.count
+        let firstValue = pendingValues.count
         while peekByte() != Tag.endObject {
-            let key = try readKey()
-            path.append(.key(key))
-            values.append(try readValue())
-            path.removeLast()
-            keys.append(key)
+            // Rows of a table repeat their keys: reuse the previous object's, when they match.
+            let index = pendingKeys.count - firstKey
+            let key = try index < lastKeys.count ? readKey(expecting: lastKeys[index]) : readKey()
+            pendingKeys.append(key)
+            pendingValues.append(try readValue(at: .key(key)))
         }
         position += 1
         let count = try readVarint()
-        guard count == UInt64(keys.count) else {
-            throw .malformed("an object announces \(count) properties but has \(keys.count)")
+        guard count == UInt64(pendingKeys.count - firstKey) else {
+            throw Unwinding.malformed("an object announces \(count) properties but has \(pendingKeys.count - firstKey)")
         }
-        let object = JSValue.object(JSObject(uniqueKeys: keys, values: values))
+        let keys = shapeKeys(pendingKeys[firstKey...])
+        let values = ContiguousArray(pendingValues[firstValue...])
+        pendingKeys.removeSubrange(firstKey...)
+        pendingValues.removeSubrange(firstValue...)
+        let object = JSValue.object(JSObject(sharedKeys: keys, values: values))
         objects[id] = object
         return object
     }
 
-    private mutating func readDenseArray() throws(Failure) -> JSValue {
+    /// `keys` as an array shared with the previous object when that one had the same keys.
+    private mutating func shapeKeys(_ keys: ArraySlice<String>) -> ContiguousArray<String> {
+        if !lastKeys.elementsEqual(keys) { lastKeys = ContiguousArray(keys) }
+        return lastKeys
+    }
+
+    private mutating func readDenseArray() throws(Unwinding) -> JSValue {
         let id = beginObject()
         let length = try readLength()
         var elements: [JSValue] = []
         elements.reserveCapacity(length)
         for index in 0..<length {
-            path.append(.index(index))
-            elements.append(try readValue())
-            path.removeLast()
+            elements.append(try readValue(at: .index(index)))
         }
         try skipProperties(until: Tag.endDenseArray)
         _ = try readVarint()  // the property count
@@ -256,21 +285,24 @@ package struct V8ValueReader: ~Copyable {
     /// The most elements a sparse array may expand to: its holes become `.undefined`.
     package static let maxSparseLength = 1 << 24
 
-    private mutating func readSparseArray() throws(Failure) -> JSValue {
+    private mutating func readSparseArray() throws(Unwinding) -> JSValue {
         let id = beginObject()
         let length = try readVarint()
         guard length <= UInt64(Self.maxSparseLength) else {
-            throw .unsupported(
-                "a sparse array of length \(length) (at most \(Self.maxSparseLength) elements)", path: pathDescription)
+            throw Unwinding(
+                .unsupported("a sparse array of length \(length) (at most \(Self.maxSparseLength) elements)"))
         }
         var elements = [JSValue](repeating: .undefined, count: Int(length))
         while peekByte() != Tag.endSparseArray {
-            let key = try readKey()
-            path.append(.key(key))
-            let value = try readValue()
-            path.removeLast()
-            // Only index keys land in the array; other properties of an array are dropped.
-            if let index = Int(key), elements.indices.contains(index) { elements[index] = value }
+            // Indices are written as numbers: no detour through their text.
+            let key = try readValue()
+            if case .number(let number) = key, let index = Int(exactly: number), elements.indices.contains(index) {
+                elements[index] = try readValue(at: .index(index))
+            } else {
+                // Other properties of an array are dropped.
+                let name = try Self.keyText(key)
+                _ = try readValue(at: .key(name))
+            }
         }
         position += 1
         _ = try readVarint()  // the property count
@@ -281,69 +313,82 @@ package struct V8ValueReader: ~Copyable {
     }
 
     /// Reads and drops `key: value` pairs up to `end` (an array's non-index properties).
-    private mutating func skipProperties(until end: UInt8) throws(Failure) {
+    private mutating func skipProperties(until end: UInt8) throws(Unwinding) {
         while true {
-            guard let next = peekByte() else { throw .malformed("the data ends inside an array") }
+            guard let next = peekByte() else { throw Unwinding.malformed("the data ends inside an array") }
             if next == end { break }
             let key = try readKey()
-            path.append(.key(key))
-            _ = try readValue()
-            path.removeLast()
+            _ = try readValue(at: .key(key))
         }
         position += 1
     }
 
+    /// A property key, `expected` itself when the data holds the same ASCII key next: then no
+    /// new string is made.
+    private mutating func readKey(expecting expected: String) throws(Unwinding) -> String {
+        var expected = expected
+        let matches = expected.withUTF8 { utf8 -> Bool in
+            let end = position + 2 + utf8.count
+            guard utf8.count < 0x80, end <= bytes.count, bytes[position] == Tag.oneByteString,
+                bytes[position + 1] == UInt8(utf8.count)
+            else { return false }
+            return UnsafeRawBufferPointer(rebasing: bytes[position + 2..<end]).elementsEqual(utf8)
+        }
+        guard matches else { return try readKey() }
+        position += 2 + expected.utf8.count
+        return expected
+    }
+
     /// A property key: a string, or a number for integer-like keys.
-    private mutating func readKey() throws(Failure) -> String {
-        switch try readValue() {
+    private mutating func readKey() throws(Unwinding) -> String {
+        try Self.keyText(readValue())
+    }
+
+    private static func keyText(_ key: JSValue) throws(Unwinding) -> String {
+        switch key {
         case .string(let key): return key
         case .number(let number):
             if let integer = Int64(exactly: number) { return String(integer) }
             return String(number)
-        default: throw .malformed("a property key that is neither a string nor a number")
+        default: throw Unwinding.malformed("a property key that is neither a string nor a number")
         }
     }
 
     // MARK: - Map, Set, Error, RegExp, BigInt
 
-    private mutating func readMap() throws(Failure) -> JSValue {
+    private mutating func readMap() throws(Unwinding) -> JSValue {
         let id = beginObject()
         var entries: [JSMap.Entry] = []
         while peekByte() != Tag.endMap {
-            path.append(.mapKey(entries.count))
-            let key = try readValue()
-            path[path.count - 1] = .mapValue(entries.count)
-            let value = try readValue()
-            path.removeLast()
+            let key = try readValue(at: .mapKey(entries.count))
+            let value = try readValue(at: .mapValue(entries.count))
             entries.append(JSMap.Entry(key: key, value: value))
         }
         position += 1
         guard try readVarint() == UInt64(entries.count * 2) else {
-            throw .malformed("a Map announces a different number of entries than it has")
+            throw Unwinding.malformed("a Map announces a different number of entries than it has")
         }
         let map = JSValue.map(JSMap(entries: entries))
         objects[id] = map
         return map
     }
 
-    private mutating func readSet() throws(Failure) -> JSValue {
+    private mutating func readSet() throws(Unwinding) -> JSValue {
         let id = beginObject()
         var elements: [JSValue] = []
         while peekByte() != Tag.endSet {
-            path.append(.setElement(elements.count))
-            elements.append(try readValue())
-            path.removeLast()
+            elements.append(try readValue(at: .setElement(elements.count)))
         }
         position += 1
         guard try readVarint() == UInt64(elements.count) else {
-            throw .malformed("a Set announces a different number of elements than it has")
+            throw Unwinding.malformed("a Set announces a different number of elements than it has")
         }
         let set = JSValue.set(elements)
         objects[id] = set
         return set
     }
 
-    private mutating func readError() throws(Failure) -> JSValue {
+    private mutating func readError() throws(Unwinding) -> JSValue {
         let id = beginObject()
         var error = JSError(message: "")
         var hasPrototype = false
@@ -361,12 +406,10 @@ package struct V8ValueReader: ~Copyable {
             case Tag.ErrorField.message: error.message = try readString()
             case Tag.ErrorField.stack: error.stack = try readString()
             case Tag.ErrorField.cause:
-                path.append(.key("cause"))
-                error.cause = try readValue()
-                path.removeLast()
+                error.cause = try readValue(at: .key("cause"))
             default:
                 guard let name = Tag.ErrorField.prototypes[tag] else {
-                    throw .malformed("an error field with tag 0x\(String(tag, radix: 16))")
+                    throw Unwinding.malformed("an error field with tag 0x\(String(tag, radix: 16))")
                 }
                 error.name = name
                 hasPrototype = true
@@ -389,7 +432,7 @@ package struct V8ValueReader: ~Copyable {
         return !name.isEmpty && ValuePath.isIdentifier(String(name)) ? String(name) : nil
     }
 
-    private mutating func readRegExp() throws(Failure) -> JSValue {
+    private mutating func readRegExp() throws(Unwinding) -> JSValue {
         let id = beginObject()
         let source = try readString()
         let bits = UInt32(truncatingIfNeeded: try readVarint())
@@ -399,10 +442,12 @@ package struct V8ValueReader: ~Copyable {
     }
 
     /// A sign bit and a byte length in one varint, then the magnitude, least significant first.
-    private mutating func readBigInt() throws(Failure) -> JSBigInt {
+    private mutating func readBigInt() throws(Unwinding) -> JSBigInt {
         let bitfield = try readVarint()
         let length = Int(bitfield >> 1)
-        guard length <= bytes.count - position else { throw .malformed("a BigInt runs past the end of the data") }
+        guard length <= bytes.count - position else {
+            throw Unwinding.malformed("a BigInt runs past the end of the data")
+        }
         var words = [UInt64](repeating: 0, count: (length + 7) / 8)
         for index in 0..<length {
             words[index / 8] |= UInt64(bytes[position + index]) << (8 * UInt64(index % 8))
@@ -413,37 +458,77 @@ package struct V8ValueReader: ~Copyable {
 
     // MARK: - Binary data
 
-    private mutating func readRawBytes(_ count: Int) throws(Failure) -> Data {
-        guard count <= bytes.count - position else { throw .malformed("binary data runs past the end of the data") }
+    /// `count` bytes of the data, as a `Data` of their own: shared with the data's owner when
+    /// there is one and they are a large part of the data, else copied.
+    private mutating func readRawBytes(_ count: Int) throws(Unwinding) -> Data {
+        guard count <= bytes.count - position else {
+            throw Unwinding.malformed("binary data runs past the end of the data")
+        }
         defer { position += count }
-        return Data(UnsafeRawBufferPointer(rebasing: bytes[position..<position + count]))
+        return data(at: position, count: count)
     }
 
-    private mutating func readArrayBuffer(resizable: Bool) throws(Failure) -> JSValue {
+    private mutating func data(at start: Int, count: Int) -> Data {
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<start + count])
+        // Sharing a small part would keep all of the data alive for it.
+        guard count >= Self.sharedBytesMinimum, count >= bytes.count / 4, let adoptBytes,
+            let base = slice.baseAddress
+        else { return Data(slice) }
+        let owner = sourceOwner ?? adoptBytes()
+        sourceOwner = owner
+        return Data(
+            bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: count,
+            deallocator: .custom { _, _ in
+                withExtendedLifetime(owner) {}
+            })
+    }
+
+    /// The smallest binary data shared rather than copied.
+    package static let sharedBytesMinimum = 64 << 10
+
+    /// An ArrayBuffer: its length and bytes (a resizable one also has a maximum length). Read
+    /// only when needed: when a view follows (as for every typed array), only the view's bytes.
+    private mutating func readArrayBuffer(resizable: Bool) throws(Unwinding) -> JSValue {
         let length = try readLength()
         if resizable { _ = try readVarint() }  // the maximum length, which a JSBytes does not keep
-        return remember(.bytes(JSBytes(.arrayBuffer, data: try readRawBytes(length))!))
+        let id = beginObject()
+        objects[id] = .undefined  // a placeholder: `bufferRanges` says where the buffer is
+        bufferRanges[id] = position..<position + length
+        position += length
+        return try readBuffer(id, position - length..<position)
     }
 
-    /// A typed array or a DataView over `buffer`: its element type, offset and length, and from
-    /// version 14 on, flags (whether it tracks a resizable buffer's length).
-    private mutating func readView(of buffer: JSBytes) throws(Failure) -> JSValue {
+    /// The buffer `id` at `range` of the data, or the view that follows it.
+    private mutating func readBuffer(_ id: Int, _ range: Range<Int>) throws(Unwinding) -> JSValue {
+        if peekByte() == Tag.arrayBufferView {
+            position += 1
+            return try readView(of: range)
+        }
+        if case .bytes = objects[id] { return objects[id]! }
+        let buffer = JSValue.bytes(JSBytes(.arrayBuffer, data: data(at: range.lowerBound, count: range.count))!)
+        objects[id] = buffer
+        return buffer
+    }
+
+    /// A typed array or a DataView over the buffer at `buffer`: its element type, offset and
+    /// length, and from version 14 on, flags (whether it tracks a resizable buffer's length).
+    private mutating func readView(of buffer: Range<Int>) throws(Unwinding) -> JSValue {
         let tag = try readByte()
         let offset = try readVarint()
         let length = try readVarint()
         if version >= 14 { _ = try readVarint() }
         guard let kind = Tag.viewKinds[tag] else {
-            throw .malformed("an ArrayBuffer view with element tag 0x\(String(tag, radix: 16))")
+            throw Unwinding.malformed("an ArrayBuffer view with element tag 0x\(String(tag, radix: 16))")
         }
-        guard offset <= UInt64(buffer.data.count), length <= UInt64(buffer.data.count) - offset,
-            let view = JSBytes(kind, data: buffer.data.subdata(in: Int(offset)..<Int(offset + length)))
-        else { throw .malformed("a \(kind.name) outside its buffer or not a whole number of elements") }
+        guard offset <= UInt64(buffer.count), length <= UInt64(buffer.count) - offset,
+            let view = JSBytes(kind, data: data(at: buffer.lowerBound + Int(offset), count: Int(length)))
+        else { throw Unwinding.malformed("a \(kind.name) outside its buffer or not a whole number of elements") }
         return remember(.bytes(view))
     }
 
     /// In a runtime, a function handle; in Node's output, a typed array (Node writes them as
     /// host objects: the index of their type, the byte length, the bytes).
-    private mutating func readHostObject() throws(Failure) -> JSValue {
+    private mutating func readHostObject() throws(Unwinding) -> JSValue {
         let id = beginObject()
         let value: JSValue
         if let hostObject {
@@ -453,7 +538,7 @@ package struct V8ValueReader: ~Copyable {
             let length = try readLength()
             guard index < UInt64(Tag.nodeViewKinds.count),
                 let view = JSBytes(Tag.nodeViewKinds[Int(index)], data: try readRawBytes(length))
-            else { throw .unsupported("a host object", path: pathDescription) }
+            else { throw Unwinding(.unsupported("a host object")) }
             value = .bytes(view)
         }
         objects[id] = value
@@ -463,7 +548,7 @@ package struct V8ValueReader: ~Copyable {
     // MARK: - Strings
 
     /// Latin-1 text, one byte per character.
-    private mutating func readOneByteString() throws(Failure) -> String {
+    private mutating func readOneByteString() throws(Unwinding) -> String {
         let length = try readLength()
         let start = position
         position += length
@@ -477,9 +562,9 @@ package struct V8ValueReader: ~Copyable {
 
     /// UTF-16 text, little-endian. Lone surrogates become U+FFFD, since `String` holds only
     /// valid Unicode.
-    private mutating func readTwoByteString() throws(Failure) -> String {
+    private mutating func readTwoByteString() throws(Unwinding) -> String {
         let length = try readLength()
-        guard length % 2 == 0 else { throw .malformed("a two-byte string has an odd byte length") }
+        guard length % 2 == 0 else { throw Unwinding.malformed("a two-byte string has an odd byte length") }
         let start = position
         position += length
         let data = bytes
@@ -490,14 +575,14 @@ package struct V8ValueReader: ~Copyable {
     }
 
     /// A string value, where only a string may be (a message, a pattern).
-    private mutating func readString() throws(Failure) -> String {
-        guard case .string(let string) = try readValueItself() else {
-            throw .malformed("a value that should be a string is not one")
+    private mutating func readString() throws(Unwinding) -> String {
+        guard case .string(let string) = try readValue() else {
+            throw Unwinding.malformed("a value that should be a string is not one")
         }
         return string
     }
 
-    private mutating func readUTF8String() throws(Failure) -> String {
+    private mutating func readUTF8String() throws(Unwinding) -> String {
         let length = try readLength()
         let start = position
         position += length
@@ -506,8 +591,49 @@ package struct V8ValueReader: ~Copyable {
 
     // MARK: - Paths
 
-    /// Where the reader is, as a JavaScript-like access path: `$`, `$.users[3].name`.
-    private var pathDescription: String { ValuePath.describe(path) }
+    /// Reads a value inside a container; a failure in it adds `step` to its path on its way out,
+    /// so the path costs nothing until something fails.
+    @inline(__always)
+    private mutating func readValue(at step: @autoclosure () -> ValuePath.Component) throws(Unwinding) -> JSValue {
+        do {
+            return try readValue()
+        } catch {
+            throw error.inside(step())
+        }
+    }
+}
+
+/// A failure on its way out of the nested values: what went wrong, and the steps from the
+/// value that failed back up to the top, innermost first.
+private struct Unwinding: Error {
+    enum Problem {
+        case malformed(String)
+        case unsupported(String)
+        case cycle
+        case tooDeep(limit: Int)
+    }
+
+    let problem: Problem
+    var reversedPath: [ValuePath.Component] = []
+
+    init(_ problem: Problem) { self.problem = problem }
+
+    static func malformed(_ reason: String) -> Unwinding { Unwinding(.malformed(reason)) }
+
+    consuming func inside(_ step: ValuePath.Component) -> Unwinding {
+        reversedPath.append(step)
+        return self
+    }
+
+    var failure: V8SerializationError {
+        let path = ValuePath.describe(reversedPath.reversed())
+        return switch problem {
+        case .malformed(let reason): .malformed(reason)
+        case .unsupported(let kind): .unsupported(kind, path: path)
+        case .cycle: .cycle(path: path)
+        case .tooDeep(let limit): .tooDeep(limit: limit, path: path)
+        }
+    }
 }
 
 private typealias Tag = V8Tag

@@ -126,6 +126,14 @@ public final class Runtime: Sendable, CustomStringConvertible {
         try engine.perform(.evalSync, timeout: timeout) { engine in try engine.evaluate(source, name: name) }
     }
 
+    /// Runs `source` like ``eval(_:name:timeout:)``, serializes its value in V8, and returns the
+    /// size in bytes without decoding it in Swift: what a conversion costs V8 alone, for the
+    /// benchmarks to compare with a whole ``eval(_:name:timeout:)``.
+    @_spi(Benchmarks)
+    public func serializedSize(of source: String) throws -> Int {
+        try engine.perform(.evalSync, timeout: nil) { engine in try engine.serializedSize(source, name: "<eval>") }
+    }
+
     /// Runs `source` like ``eval(_:name:timeout:)`` and decodes its completion value into `T`.
     ///
     /// ```swift

@@ -169,6 +169,15 @@ import Testing
         }
     }
 
+    @Test func largeBinaryDataOutlivesTheNextCall() throws {
+        // Large binary data is read where V8 wrote it: it must stay intact after later calls.
+        let first = try #require(try runtime.eval("new Uint8Array(1 << 20).fill(1)").bytesValue)
+        let second = try #require(try runtime.eval("new Uint8Array(1 << 20).fill(2)").bytesValue)
+        _ = try runtime.eval("'x'.repeat(1 << 20)")
+        #expect(first.data.allSatisfy { $0 == 1 } && first.data.count == 1 << 20)
+        #expect(second.data.allSatisfy { $0 == 2 })
+    }
+
     @Test func sixteenMebibytesOfBytesGoBothWays() throws {
         let bytes = try runtime.eval(
             "const big = new Uint8Array(16 << 20); for (let i = 0; i < big.length; i += 4096) big[i] = i >> 12; big")
@@ -209,6 +218,16 @@ enum ValueSamples {
             expected: .map([1: "one", ["k": 1]: [2], nil: .set([])])),
         Sample(source: "new Set(['a', 1, 'a', { b: 2 }])", expected: .set(["a", 1, ["b": 2]])),
         Sample(source: "/a+b/gi", expected: .regExp(JSRegExp("a+b", flags: "gi"))),
+        Sample(
+            source:
+                "const buffer = new Uint8Array([1, 2, 3, 4]).buffer; [new Uint8Array(buffer, 2), buffer, new Uint16Array(buffer, 0, 1)]",
+            expected: [
+                .bytes(JSBytes([3, 4] as [UInt8])), .bytes(JSBytes(.arrayBuffer, data: Data([1, 2, 3, 4]))!),
+                .bytes(JSBytes([0x0201] as [UInt16])),
+            ]),
+        Sample(
+            source: "[{ a: 1, b: 2 }, { a: 1, c: 3 }, { a: 1, b: 2, c: 3 }, { b: 1 }, {}, { a: { a: 1 } }]",
+            expected: [["a": 1, "b": 2], ["a": 1, "c": 3], ["a": 1, "b": 2, "c": 3], ["b": 1], [:], ["a": ["a": 1]]]),
         Sample(
             source: "[new Number(3), new String('s'), new Boolean(true), Object(7n)]",
             expected: [3, "s", true, .bigInt(7)]),

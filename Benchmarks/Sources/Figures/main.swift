@@ -64,6 +64,26 @@ let objects = try medianSeconds(batches: 20 / (quick ? 4 : 1), perBatch: 1) { _ 
 runtime.close()
 let lifecycle = try medianSeconds(batches: 10, perBatch: 10 / (quick ? 2 : 1)) { try Workloads.createEvalClose() }
 
+// (l)-(o): values both ways, on data built once.
+let valuesRuntime = try Runtime()
+try valuesRuntime.eval(Workloads.valuesSetup)
+let countFunction = try valuesRuntime.eval("count").function!
+let rowsValue = Workloads.rowsValue()
+let sixteenMiB = JSValue.bytes(JSBytes(Data(repeating: 7, count: 16 << 20)))
+let valueRuns = quick ? 5 : 20
+func warmedUp(_ body: () throws -> Void) throws -> Double {
+    _ = try medianSeconds(batches: 2, perBatch: 1, body)
+    return try medianSeconds(batches: valueRuns, perBatch: 1, body)
+}
+let rowsToSwift = try warmedUp { _ = try Workloads.rowsToJSValue(valuesRuntime) }
+let rowsV8Serializer = try warmedUp { _ = try Workloads.rowsSerializedByV8(valuesRuntime) }
+let rowsDecodable = try warmedUp { _ = try Workloads.rowsToDecodable(valuesRuntime) }
+let rowsToJavaScript = try warmedUp { _ = try Workloads.rowsToJavaScript(countFunction, rowsValue) }
+let bytesOut = try warmedUp { _ = try Workloads.bytesOut(valuesRuntime) }
+let bytesIn = try warmedUp { _ = try Workloads.bytesIn(countFunction, sixteenMiB) }
+valuesRuntime.close()
+let gigabytesPerSecond = { (seconds: Double) in Double(16 << 20) / seconds / 1e9 }
+
 // (i)-(k): JavaScript calling Swift functions in a loop, one evaluation of the whole loop per
 // run; the figure is a run's time divided by its calls. A runtime of their own, bound once.
 let hostRuntime = try Runtime()
@@ -101,6 +121,12 @@ let figures: [String: Double] = [
     "host_call_double_ns": hostCallDouble * 1e9,
     "host_call_typed_ns": hostCallTyped * 1e9,
     "host_call_async_us": hostCallAsync * 1e6,
+    "rows_20k_to_swift_ms": rowsToSwift * 1e3,
+    "rows_20k_v8_serializer_ms": rowsV8Serializer * 1e3,
+    "rows_20k_decodable_ms": rowsDecodable * 1e3,
+    "rows_20k_to_js_ms": rowsToJavaScript * 1e3,
+    "bytes_16mib_out_gbps": gigabytesPerSecond(bytesOut),
+    "bytes_16mib_in_gbps": gigabytesPerSecond(bytesIn),
 ]
 if CommandLine.arguments.contains("--json") {
     let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])

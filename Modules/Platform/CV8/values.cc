@@ -167,3 +167,10 @@ v8::MaybeLocal<v8::Value> cv8::deserialize(cv8_isolate *state, v8::Local<v8::Con
     if (!deserializer.ReadHeader(context).To(&header) || !header) return {};
     return deserializer.ReadValue(context);
 }
+
+uint8_t *cv8_take_buffer(cv8_isolate *state) {
+    uint8_t *buffer = state->buffer;
+    state->buffer = nullptr;
+    state->capacity = 0;
+    return buffer;
+}

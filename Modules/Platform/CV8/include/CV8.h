@@ -191,6 +191,11 @@ cv8_result cv8_promise_poll(cv8_isolate *isolate, cv8_promise *promise);
 /// Releases a pending promise without waiting for it.
 void cv8_promise_release(cv8_isolate *isolate, cv8_promise *promise);
 
+/// Hands the buffer that the last CV8_OK result's `data` points into over to the caller, who
+/// frees it with free(); the isolate serializes into a new buffer from then on. This lets the
+/// host keep large binary data where V8 wrote it instead of copying it.
+uint8_t *cv8_take_buffer(cv8_isolate *isolate);
+
 /// Runs V8's pending microtasks and the platform's tasks for this isolate.
 void cv8_run_pending_tasks(cv8_isolate *isolate);
 
