@@ -31,8 +31,14 @@ LABELS = {
     "host_call_double_ns": "JS calls host f(x: Double) -> Double, per call (ns)",
     "host_call_typed_ns": "JS calls host g('k', i) -> {k: i}, per call (ns)",
     "host_call_async_us": "JS awaits async host h(x), per call (µs)",
+    "rows_20k_to_swift_ms": "20k rows {i, s, f} out of JS, built once (ms)",
+    "rows_20k_v8_serializer_ms": "the same rows through V8's ValueSerializer alone (ms)",
+    "rows_20k_decodable_ms": "the same rows into a Decodable struct array (ms)",
+    "rows_20k_to_js_ms": "the same rows from the host into JS (ms)",
+    "bytes_16mib_out_gbps": "16 MiB Uint8Array out of JS (GB/s, higher is better)",
+    "bytes_16mib_in_gbps": "16 MiB of bytes into JS (GB/s, higher is better)",
 }
-HIGHER_IS_BETTER = {"rss_returned_after_close_mb"}
+HIGHER_IS_BETTER = {"rss_returned_after_close_mb", "bytes_16mib_out_gbps", "bytes_16mib_in_gbps"}
 
 # (column title, key in the peers' JSON)
 PEERS = (("jsrun 0.3.0", "jsrun"), ("mini-racer", "mini_racer"))

@@ -21,6 +21,12 @@ The peers are "jsrun" (the reference Python library, jsrun 0.3.0) and "mini_race
                                  `s += g('k', i).k` (likewise)
     host_call_async_us           µs per call of a bound `async def h(x): return x + 1` awaited
                                  in an async JavaScript loop (20,000 calls in one eval_async)
+    rows_20k_to_swift_ms         median ms to return 20,000 objects `{i, s, f}` built once
+                                 (`rows`) as Python objects (JSRun: into a JSValue)
+    rows_20k_to_js_ms            median ms to pass the same 20,000 rows, as Python dicts, to a
+                                 JavaScript function `count(rows)`
+    bytes_16mib_out_gbps         GB/s returning a 16 MiB Uint8Array as bytes
+    bytes_16mib_in_gbps          GB/s passing 16 MiB of bytes to `count(bytes)` (a Uint8Array)
 
 Each measurement runs in a fresh subprocess of this script (a hidden `--measure` flag),
 so a crash or hang loses only that figure (reported on stderr, printed as null), and the
@@ -62,6 +68,7 @@ GROUPS = {
     "host_call_double": ("host_call_double_ns",),
     "host_call_typed": ("host_call_typed_ns",),
     "host_call_async": ("host_call_async_us",),
+    "values": ("rows_20k_to_swift_ms", "rows_20k_to_js_ms", "bytes_16mib_out_gbps", "bytes_16mib_in_gbps"),
 }
 KEYS = tuple(key for keys in GROUPS.values() for key in keys)
 
@@ -77,6 +84,14 @@ BUSY_LOOP = "while(true){}"
 BUSY_TIMEOUT_SECONDS = 0.05
 MEGABYTE = 1024 * 1024
 IDLE_RUNTIMES = 16
+
+# Values (l)-(o): the data of Benchmarks/Sources/Workloads `valuesSetup`, built once.
+VALUES_SETUP = (
+    "globalThis.rows = Array.from({length: 20000}, (_, i) => ({i, s: 'item' + i, f: i * 0.5}));"
+    "globalThis.bytes = new Uint8Array(16 << 20).fill(7);"
+    "globalThis.count = (value) => value.length;"
+)
+SIXTEEN_MIB = 16 << 20
 
 # Host calls (i)-(k): the loops of Benchmarks/Sources/Workloads, calls per evaluation before
 # --quick divides them by 10, and how many evaluations the median is taken over.
@@ -130,6 +145,38 @@ class JsrunPeer:
     def objects(self, runtime: Any) -> list:
         # jsrun converts the whole array to a list of dicts itself.
         return runtime.eval("makeObjects()")
+
+    def time_values(self, runs: int) -> dict[str, float | None]:
+        """(l)-(o) with limits raised past 16 MiB (the default max_serialization_bytes is 10 MiB)."""
+        runtime = self.jsrun.Runtime(self.jsrun.RuntimeConfig(max_serialization_bytes=64 * MEGABYTE))
+        try:
+            runtime.eval(VALUES_SETUP)
+            count = runtime.eval("count")
+            rows = [{"i": i, "s": f"item{i}", "f": i * 0.5} for i in range(20000)]
+            data = b"\x07" * SIXTEEN_MIB
+
+            def out_rows() -> None:
+                assert len(runtime.eval("rows")) == 20000
+
+            def in_rows() -> None:
+                assert count(rows) == 20000
+
+            def out_bytes() -> None:
+                assert len(runtime.eval("bytes")) == SIXTEEN_MIB
+
+            def in_bytes() -> None:
+                assert count(data) == SIXTEEN_MIB
+
+            figures = {}
+            for key, body in (("rows_20k_to_swift_ms", out_rows), ("rows_20k_to_js_ms", in_rows)):
+                median_seconds(body, 2, 1)  # warm-up
+                figures[key] = median_seconds(body, runs, 1) * 1e3
+            for key, body in (("bytes_16mib_out_gbps", out_bytes), ("bytes_16mib_in_gbps", in_bytes)):
+                median_seconds(body, 2, 1)
+                figures[key] = SIXTEEN_MIB / median_seconds(body, runs, 1) / 1e9
+            return figures
+        finally:
+            self.close(runtime)
 
     def time_async_resolved(self, runtime: Any, batches: int, per_batch: int) -> float | None:
         async def one_call() -> None:
@@ -229,6 +276,25 @@ class MiniRacerPeer:
         # read (~14 s to read all 20,000 objects); `execute` is mini-racer's documented way
         # to return composite values: JSON.stringify in V8, json.loads in Python.
         return runtime.execute("makeObjects()")
+
+    def time_values(self, runs: int) -> dict[str, float | None]:
+        """(l) through `execute` (JSON), as for objects; no equivalent of the others."""
+        runtime = self.create()
+        try:
+            runtime.eval(VALUES_SETUP)
+
+            def out_rows() -> None:
+                assert len(runtime.execute("rows")) == 20000
+
+            median_seconds(out_rows, 2, 1)
+            figures: dict[str, float | None] = {"rows_20k_to_swift_ms": median_seconds(out_rows, runs, 1) * 1e3}
+        finally:
+            self.close(runtime)
+        print(
+            "peers.py: mini_racer: no host-to-JavaScript arguments or binary results, no values figures but rows",
+            file=sys.stderr,
+        )
+        return {**figures, "rows_20k_to_js_ms": None, "bytes_16mib_out_gbps": None, "bytes_16mib_in_gbps": None}
 
     def time_async_resolved(self, runtime: Any, batches: int, per_batch: int) -> float | None:
         def one_call() -> None:
@@ -499,6 +565,10 @@ def measure_host_call_async(peer: Any, scale: int) -> dict[str, float | None]:
     return {"host_call_async_us": None if per_call is None else per_call * 1e6}
 
 
+def measure_values(peer: Any, scale: int) -> dict[str, float | None]:
+    return peer.time_values(20 if scale == 1 else 5)
+
+
 MEASUREMENTS = {
     "round_trip": measure_round_trip,
     "async_resolved": measure_async_resolved,
@@ -510,6 +580,7 @@ MEASUREMENTS = {
     "host_call_double": measure_host_call_double,
     "host_call_typed": measure_host_call_typed,
     "host_call_async": measure_host_call_async,
+    "values": measure_values,
 }
 
 

@@ -32,8 +32,12 @@ package struct V8ValueReader: ~Copyable {
     /// them, so that each object allocates its storage once, at its exact size.
     private var pendingKeys: [String] = []
     private var pendingValues: [JSValue] = []
-    /// The keys of the last object read. Objects of one shape (rows of a table) share them.
+    /// The keys of the last object read, its shape: objects of one shape (rows of a table)
+    /// share them. Also the bytes each key was written as, one after the other, and where each
+    /// one ends.
     private var lastKeys: ContiguousArray<String> = []
+    private var lastKeyBytes: [UInt8] = []
+    private var lastKeyEnds: [Int] = []
     /// Where in the data each ArrayBuffer read so far is, by object id: its bytes are copied
     /// only when the buffer itself is asked for.
     private var bufferRanges: [Int: Range<Int>] = [:]
@@ -239,10 +243,18 @@ package struct V8ValueReader: ~Copyable {
         let id = beginObject()
         let firstKey = pendingKeys.count
         let firstValue = pendingValues.count
+        // Rows of a table repeat their keys: while the keys are those of the previous object,
+        // in order, they are taken from it instead of being made again.
+        var sameKeys = 0
         while peekByte() != Tag.endObject {
-            // Rows of a table repeat their keys: reuse the previous object's, when they match.
-            let index = pendingKeys.count - firstKey
-            let key = try index < lastKeys.count ? readKey(expecting: lastKeys[index]) : readKey()
+            let key: String
+            if sameKeys == pendingKeys.count - firstKey, let length = lastKeyLength(at: sameKeys) {
+                key = lastKeys[sameKeys]
+                position += length
+                sameKeys += 1
+            } else {
+                key = try readKey()
+            }
             pendingKeys.append(key)
             pendingValues.append(try readValue(at: .key(key)))
         }
@@ -251,7 +263,8 @@ package struct V8ValueReader: ~Copyable {
         guard count == UInt64(pendingKeys.count - firstKey) else {
             throw Unwinding.malformed("an object announces \(count) properties but has \(pendingKeys.count - firstKey)")
         }
-        let keys = shapeKeys(pendingKeys[firstKey...])
+        if sameKeys != lastKeys.count || Int(count) != sameKeys { newShape(pendingKeys[firstKey...]) }
+        let keys = lastKeys
         let values = ContiguousArray(pendingValues[firstValue...])
         pendingKeys.removeSubrange(firstKey...)
         pendingValues.removeSubrange(firstValue...)
@@ -260,10 +273,32 @@ package struct V8ValueReader: ~Copyable {
         return object
     }
 
-    /// `keys` as an array shared with the previous object when that one had the same keys.
-    private mutating func shapeKeys(_ keys: ArraySlice<String>) -> ContiguousArray<String> {
-        if !lastKeys.elementsEqual(keys) { lastKeys = ContiguousArray(keys) }
-        return lastKeys
+    /// Makes `keys` the shape that the next objects are compared with: the keys, and the bytes
+    /// each is written as (a one-byte string; no bytes for a key written otherwise).
+    private mutating func newShape(_ keys: ArraySlice<String>) {
+        lastKeys = ContiguousArray(keys)
+        lastKeyBytes.removeAll(keepingCapacity: true)
+        lastKeyEnds.removeAll(keepingCapacity: true)
+        for key in keys {
+            let utf8 = key.utf8
+            if utf8.count < 0x80 && utf8.allSatisfy({ $0 < 0x80 }) {
+                lastKeyBytes.append(Tag.oneByteString)
+                lastKeyBytes.append(UInt8(utf8.count))
+                lastKeyBytes.append(contentsOf: utf8)
+            }
+            lastKeyEnds.append(lastKeyBytes.count)
+        }
+    }
+
+    /// The length of the shape's key `index` when the data holds exactly its bytes next.
+    private func lastKeyLength(at index: Int) -> Int? {
+        guard index < lastKeyEnds.count else { return nil }
+        let start = index == 0 ? 0 : lastKeyEnds[index - 1]
+        let length = lastKeyEnds[index] - start
+        guard length > 0, length <= bytes.count - position else { return nil }
+        return lastKeyBytes.withUnsafeBytes { shape in
+            memoryEqual(shape.baseAddress! + start, bytes.baseAddress! + position, length) ? length : nil
+        }
     }
 
     private mutating func readDenseArray() throws(Unwinding) -> JSValue {
@@ -321,22 +356,6 @@ package struct V8ValueReader: ~Copyable {
             _ = try readValue(at: .key(key))
         }
         position += 1
-    }
-
-    /// A property key, `expected` itself when the data holds the same ASCII key next: then no
-    /// new string is made.
-    private mutating func readKey(expecting expected: String) throws(Unwinding) -> String {
-        var expected = expected
-        let matches = expected.withUTF8 { utf8 -> Bool in
-            let end = position + 2 + utf8.count
-            guard utf8.count < 0x80, end <= bytes.count, bytes[position] == Tag.oneByteString,
-                bytes[position + 1] == UInt8(utf8.count)
-            else { return false }
-            return UnsafeRawBufferPointer(rebasing: bytes[position + 2..<end]).elementsEqual(utf8)
-        }
-        guard matches else { return try readKey() }
-        position += 2 + expected.utf8.count
-        return expected
     }
 
     /// A property key: a string, or a number for integer-like keys.
@@ -637,3 +656,13 @@ private struct Unwinding: Error {
 }
 
 private typealias Tag = V8Tag
+
+/// Whether `count` bytes at `a` and `b` are equal; keys are short, so a plain loop.
+@inline(__always)
+private func memoryEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+    for offset in 0..<count
+    where a.load(fromByteOffset: offset, as: UInt8.self) != b.load(fromByteOffset: offset, as: UInt8.self) {
+        return false
+    }
+    return true
+}
