@@ -387,7 +387,7 @@ extension ValueDecoder {
         if case .custom(let decode) = strategy { return try decode(child(value, at: key, target: Date.self)) }
         if case .date(let date) = value {
             guard let date = date.date else {
-                throw corrupted("the Date is invalid (its time is NaN), so it is no point in time", at: key)
+                throw corrupted("the Date is invalid (its time is NaN), which no Swift Date can hold", at: key)
             }
             return date
         }
