@@ -543,6 +543,12 @@ private struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(type, key) }
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(type, key) }
 
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    func decode(_ type: Int128.Type, forKey key: Key) throws -> Int128 { try integer(type, key) }
+
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    func decode(_ type: UInt128.Type, forKey key: Key) throws -> UInt128 { try integer(type, key) }
+
     @inline(__always)
     private func integer<I: FixedWidthInteger>(_ type: I.Type, _ key: Key) throws -> I {
         try decoder.integer(type, from: value(for: key), at: key)
@@ -633,6 +639,14 @@ private struct ArrayContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try next { try $0.integer(type, from: $1, at: $2) } }
     mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try next { try $0.integer(type, from: $1, at: $2) } }
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next { try $0.integer(type, from: $1, at: $2) } }
+
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    mutating func decode(_ type: Int128.Type) throws -> Int128 { try next { try $0.integer(type, from: $1, at: $2) } }
+
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    mutating func decode(_ type: UInt128.Type) throws -> UInt128 {
+        try next { try $0.integer(type, from: $1, at: $2) }
+    }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try next { try $0.decode(type, from: $1, at: $2) }

@@ -456,6 +456,12 @@ private struct ObjectContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt32, forKey key: Key) throws { put(try encoder.number(value, at: key), key) }
     mutating func encode(_ value: UInt64, forKey key: Key) throws { put(try encoder.number(value, at: key), key) }
 
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    mutating func encode(_ value: Int128, forKey key: Key) throws { put(try encoder.number(value, at: key), key) }
+
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    mutating func encode(_ value: UInt128, forKey key: Key) throws { put(try encoder.number(value, at: key), key) }
+
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         encoder.setProperty(try encoder.slot(for: value, at: key), forKey: encoder.propertyKey(key))
     }
@@ -523,6 +529,16 @@ private struct ArrayContainer: UnkeyedEncodingContainer {
         encoder.append(.value(try encoder.number(value, at: IndexKey(count))))
     }
     mutating func encode(_ value: UInt64) throws {
+        encoder.append(.value(try encoder.number(value, at: IndexKey(count))))
+    }
+
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    mutating func encode(_ value: Int128) throws {
+        encoder.append(.value(try encoder.number(value, at: IndexKey(count))))
+    }
+
+    @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
+    mutating func encode(_ value: UInt128) throws {
         encoder.append(.value(try encoder.number(value, at: IndexKey(count))))
     }
 

@@ -178,6 +178,16 @@ struct CodableNumberTests {
         #expect(try encoder.encode(UInt128.max) == .bigInt(JSBigInt(UInt128.max)))
         #expect(try JSValueDecoder().decode(Int128.self, from: .bigInt(JSBigInt(Int128.min))) == .min)
         #expect(try JSValueDecoder().decode(UInt128.self, from: 12) == 12)
+        struct Wide: Codable, Equatable { var signed: Int128, unsigned: [UInt128] }
+        let wide = Wide(signed: .min + 1, unsigned: [.max, 1])
+        let value = try encoder.encode(wide)
+        #expect(
+            value == ["signed": .bigInt(JSBigInt(Int128.min + 1)), "unsigned": [.bigInt(JSBigInt(UInt128.max)), 1]])
+        #expect(try JSValueDecoder().decode(Wide.self, from: value) == wide)
+        let narrow = #expect(throws: DecodingError.self) {
+            try JSValueDecoder().decode(Wide.self, from: ["signed": .bigInt(JSBigInt(UInt128.max)), "unsigned": []])
+        }
+        #expect(message(narrow) == "$.signed: 340282366920938463463374607431768211455n is out of the range of Int128")
     }
 
     @Test func everyIntegerTypeDecodesInAndOutOfContainers() throws {
