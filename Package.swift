@@ -71,6 +71,8 @@ let package = Package(
             path: "Modules/JSRunCLI"
         ),
         .executableTarget(name: "Hello", dependencies: ["JSRun"], path: "Examples/Hello"),
+        .executableTarget(
+            name: "ValueDump", dependencies: ["Convert"], path: "Examples/ValueDump", exclude: ["README.md"]),
 
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
         .testTarget(name: "ConvertTests", dependencies: ["Convert"], path: "Tests/ConvertTests"),

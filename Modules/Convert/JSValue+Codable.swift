@@ -108,3 +108,132 @@ extension JSObject: Codable {
         for key in container.allKeys { self[key.stringValue] = try container.decode(JSValue.self, forKey: key) }
     }
 }
+
+// MARK: - The values of other kinds
+
+/// A BigInt can be a property of a `Codable` type: ``JSValueEncoder`` and ``JSValueDecoder``
+/// pass it through as a BigInt. Other coders write its decimal text (JSON numbers lose digits
+/// beyond 2^53 in most readers), and read decimal text or an integer.
+extension JSBigInt: Codable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            guard let value = JSBigInt(text) else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a decimal integer"))
+            }
+            self = value
+        } else if let integer = try? container.decode(Int64.self) {
+            self.init(integer)
+        } else {
+            self.init(try container.decode(UInt64.self))
+        }
+    }
+}
+
+/// A JavaScript date can be a property of a `Codable` type: ``JSValueEncoder`` and
+/// ``JSValueDecoder`` pass it through as a `Date`, invalid or not. Other coders see a `Date`
+/// (with their own date strategy), and `nil` for an invalid date.
+extension JSDate: Codable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let date { try container.encode(date) } else { try container.encodeNil() }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self = container.decodeNil() ? .invalid : JSDate(try container.decode(Date.self))
+    }
+}
+
+/// Binary data can be a property of a `Codable` type: ``JSValueEncoder`` and ``JSValueDecoder``
+/// pass it through with its kind. Other coders see its bytes as `Data`, and read `Data` back
+/// as a `Uint8Array`: the kind of a typed array does not survive them.
+extension JSBytes: Codable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(data)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode(Data.self))
+    }
+}
+
+/// A `Map` can be a property of a `Codable` type: ``JSValueEncoder`` and ``JSValueDecoder`` pass
+/// it through. Other coders see an array of `[key, value]` pairs, as `[...map]` gives in
+/// JavaScript, and read it back.
+extension JSMap: Codable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        for entry in entries {
+            var pair = container.nestedUnkeyedContainer()
+            try pair.encode(entry.key)
+            try pair.encode(entry.value)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        var pairs: [(JSValue, JSValue)] = []
+        while !container.isAtEnd {
+            var pair = try container.nestedUnkeyedContainer()
+            pairs.append((try pair.decode(JSValue.self), try pair.decode(JSValue.self)))
+        }
+        self.init(pairs)
+    }
+}
+
+/// An `Error` object can be a property of a `Codable` type: ``JSValueEncoder`` and
+/// ``JSValueDecoder`` pass it through. Other coders see an object with `name`, `message`,
+/// `stack` and `cause`; an object with a `message` (and the others, optional) reads back,
+/// with ``JSValueDecoder`` too.
+extension JSError: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case name, message, stack, cause
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(message, forKey: .message)
+        try container.encodeIfPresent(stack, forKey: .stack)
+        try container.encodeIfPresent(cause, forKey: .cause)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decodeIfPresent(String.self, forKey: .name) ?? "Error",
+            message: try container.decode(String.self, forKey: .message),
+            stack: try container.decodeIfPresent(String.self, forKey: .stack),
+            cause: try container.decodeIfPresent(JSValue.self, forKey: .cause))
+    }
+}
+
+/// A regular expression can be a property of a `Codable` type: ``JSValueEncoder`` and
+/// ``JSValueDecoder`` pass it through. Other coders see its text, `/source/flags`, and read it
+/// back.
+extension JSRegExp: Codable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard text.count >= 2, text.first == "/", let slash = text.lastIndex(of: "/"), slash != text.startIndex else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "\"\(text)\" is not a regular expression written /source/flags"))
+        }
+        self.init(
+            String(text[text.index(after: text.startIndex)..<slash]), flags: String(text[text.index(after: slash)...]))
+    }
+}

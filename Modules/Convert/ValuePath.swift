@@ -26,11 +26,14 @@ enum ValuePath {
         return text
     }
 
-    /// The path of a `Codable` coding path: keys of unkeyed containers become indices.
+    /// The path of a `Codable` coding path: keys of unkeyed containers become indices, and
+    /// those of Map entries and Set elements their `keys()` and `values()`.
     static func describe(_ codingPath: [any CodingKey]) -> String {
         describe(
             codingPath.map { key -> Component in
-                if let index = key as? IndexKey { .index(index.index) } else { .key(key.stringValue) }
+                if let index = key as? IndexKey { return .index(index.index) }
+                if let entry = key as? EntryKey { return entry.component }
+                return .key(key.stringValue)
             })
     }
 
