@@ -50,6 +50,23 @@ private struct Overdrawn: Error, CustomStringConvertible {
         #expect(try arguments[7]["nested"]?["fn"]?.function?.call() == 5)
     }
 
+    @Test func typedFunctionsTakeMapsSetsDatesAndBytes() throws {
+        try runtime.bind("describe") { (names: [Int: String], tags: Set<String>, when: Date, bytes: [UInt8]) in
+            "\(names[2] ?? "-") \(tags.sorted()) \(Int(when.timeIntervalSince1970)) \(bytes)"
+        }
+        #expect(
+            try runtime.eval(
+                "describe(new Map([[1, 'one'], [2, 'two']]), new Set(['b', 'a']), new Date(5000), new Uint8Array([1, 2]))"
+            )
+                == "two [\"a\", \"b\"] 5 [1, 2]")
+        let error = #expect(throws: Ops.TypeError.self) {
+            try runtime.eval("describe(new Map([['x', 'one']]), new Set(), new Date(0), new Uint8Array())")
+        }
+        #expect(
+            error?.description
+                == "argument 1 cannot be Dictionary<Int, String>: $.keys()[0]: expected a number for Int, found string")
+    }
+
     @Test func aNestedSymbolArgumentIsATypeErrorThatSaysWhere() throws {
         try runtime.bind("take") { (arguments: [JSValue]) in .number(Double(arguments.count)) }
         let error = #expect(throws: JavaScriptError.self) { try runtime.eval("take(1, { tag: Symbol('s') })") }
