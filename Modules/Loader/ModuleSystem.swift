@@ -212,7 +212,10 @@ final class ModuleSystem: ModuleDelegate, @unchecked Sendable {
                 let child = try key(
                     request.specifier, type: request.type, referrer: item.key.url, at: (request.line, request.column))
                 module.links[Link(specifier: request.specifier, type: request.type)] = child
-                module.imports.append(GraphLoad.Item(key: child, specifier: request.specifier, referrer: item.key.url))
+                module.imports.append(
+                    GraphLoad.Item(
+                        key: child, specifier: request.specifier, referrer: item.key.url, line: request.line,
+                        column: request.column))
             } catch {
                 modules.release(compiled.id)
                 return .failure(error)

@@ -114,9 +114,14 @@ extension Runtime {
     /// graph, evaluates it, top-level `await` included, and returns its exports as an object.
     ///
     /// The object is a copy of the namespace when the evaluation ended: later changes to a
-    /// `let` export are not seen (no live bindings). `default` holds the default export; an
-    /// exported function is a ``Convert/JSFunction`` handle; a binding not initialised yet (a
-    /// cycle) is `undefined`. Other values follow the rules of ``eval(_:name:timeout:)``.
+    /// `let` export are not seen (no live bindings; evaluating the module again reads them
+    /// again). Its keys are in the namespace's order (sorted); `default` holds the default
+    /// export; an exported function is a ``Convert/JSFunction`` handle, and a namespace
+    /// re-exported with `export * as name` is an object of the same kind. Other values follow
+    /// the rules of ``eval(_:name:timeout:)``: an export that has no ``Convert/JSValue`` form (a
+    /// cycle, a `Map`, ...) makes the call throw ``RuntimeError/conversion(_:)``, after the
+    /// module was evaluated. To hand part of a library to Swift, evaluate a small module that
+    /// re-exports what you need (`export { parse } from './lib.js'`).
     ///
     /// A runtime evaluates any number of entry modules. A module is evaluated once: evaluating it
     /// again (as an entry, or imported by another) gives its exports, or throws its first

@@ -188,24 +188,24 @@ void initialize_meta(Local<Context> context, Local<Module> module, Local<v8::Obj
 // The fulfilment of a dynamic import: the namespace (the function's data).
 void deliver_namespace(const FunctionCallbackInfo<Value> &info) { info.GetReturnValue().Set(info.Data()); }
 
-// The fulfilment of the host's entry import: the exports as a plain object, read now (the host
-// gets values, not live bindings). A binding not yet initialised (a cycle) reads as undefined;
-// an exported function becomes a function handle's stand-in, which the serializer writes.
-void deliver_copy(const FunctionCallbackInfo<Value> &info) {
-    v8::Isolate *isolate = info.GetIsolate();
-    cv8_isolate *state = state_of(isolate);
-    Local<Context> context = isolate->GetCurrentContext();
-    Local<v8::Object> exports = info.Data().As<v8::Object>();
+// A namespace's exports as a plain object, read now (the host gets values, not live bindings).
+// A binding that cannot be read (not initialised) is undefined; an exported function becomes a
+// function handle's stand-in, which the serializer writes; a namespace re-exported with
+// `export * as name` is copied the same way (once on the path: a module may export itself).
+bool copy_exports(cv8_isolate *state, Local<Context> context, Local<v8::Object> exports,
+                  std::vector<Local<v8::Object>> &path, Local<Value> *out) {
+    v8::Isolate *isolate = state->isolate;
     Local<v8::Array> names;
-    if (!exports->GetOwnPropertyNames(context).ToLocal(&names)) return;
+    if (!exports->GetOwnPropertyNames(context).ToLocal(&names)) return false;
+    path.push_back(exports);
     Local<v8::Object> copy = v8::Object::New(isolate);
     for (uint32_t i = 0; i < names->Length(); i++) {
         Local<Value> name, value;
-        if (!names->Get(context, i).ToLocal(&name)) return;
+        if (!names->Get(context, i).ToLocal(&name)) return false;
         {
             v8::TryCatch uninitialised(isolate);
             if (!exports->Get(context, name).ToLocal(&value)) {
-                if (isolate->IsExecutionTerminating()) return;
+                if (isolate->IsExecutionTerminating()) return false;
                 value = v8::Undefined(isolate);
             }
         }
@@ -213,12 +213,32 @@ void deliver_copy(const FunctionCallbackInfo<Value> &info) {
             uint32_t id = state->next_function_id++;
             state->functions[id].Reset(isolate, value.As<v8::Function>());
             Local<v8::Object> stand_in;
-            if (!cv8::handle_object(state, context, id).ToLocal(&stand_in)) return;
+            if (!cv8::handle_object(state, context, id).ToLocal(&stand_in)) return false;
             value = stand_in;
+        } else if (value->IsModuleNamespaceObject()) {
+            Local<v8::Object> nested = value.As<v8::Object>();
+            bool on_path = false;
+            for (Local<v8::Object> seen : path) on_path = on_path || seen->StrictEquals(nested);
+            if (on_path) {
+                value = v8::Undefined(isolate);
+            } else if (!copy_exports(state, context, nested, path, &value)) {
+                return false;
+            }
         }
-        if (copy->CreateDataProperty(context, name.As<v8::Name>(), value).IsNothing()) return;
+        if (copy->CreateDataProperty(context, name.As<v8::Name>(), value).IsNothing()) return false;
     }
-    info.GetReturnValue().Set(copy);
+    path.pop_back();
+    *out = copy;
+    return true;
+}
+
+// The fulfilment of the host's entry import: a copy of the namespace (the function's data).
+void deliver_copy(const FunctionCallbackInfo<Value> &info) {
+    v8::Isolate *isolate = info.GetIsolate();
+    std::vector<Local<v8::Object>> path;
+    Local<Value> copy;
+    if (copy_exports(state_of(isolate), isolate->GetCurrentContext(), info.Data().As<v8::Object>(), path, &copy))
+        info.GetReturnValue().Set(copy);
 }
 
 // Runs the microtasks and reports whether execution was stopped meanwhile.
