@@ -60,11 +60,12 @@ final class ModuleHooks: Sendable {
     /// No load is in flight.
     var isIdle: Bool { loads.withLock { $0.isEmpty } }
 
-    /// Registers the task `start` makes for load `key` before it can finish.
-    fileprivate func begin(_ start: (UInt64) -> Task<Void, Never>) {
-        let key = nextLoad.add(1, ordering: .relaxed).newValue
-        loads.withLock { $0[key] = start(key) }
+    /// Registers the task of load `key`. On the runtime thread, so before the job that ends it.
+    fileprivate func begin(_ key: UInt64, _ task: Task<Void, Never>) {
+        loads.withLock { $0[key] = task }
     }
+
+    fileprivate func newKey() -> UInt64 { nextLoad.add(1, ordering: .relaxed).newValue }
 
     fileprivate func end(_ key: UInt64) {
         _ = loads.withLock { $0.removeValue(forKey: key) }
@@ -80,9 +81,8 @@ final class ModuleHooks: Sendable {
     }
 }
 
-/// The module operations of a runtime's isolate, for the module loader. Except for
-/// ``load(_:then:)``, they must be called on the runtime's thread: in a ``ModuleDelegate``
-/// method, or in a continuation of `load`.
+/// The module operations of a runtime's isolate, for the module loader. They must be called
+/// on the runtime's thread: in a ``ModuleDelegate`` method, or in a continuation of `load`.
 package struct ModuleContext: Sendable {
     let engine: Engine
 
@@ -92,20 +92,27 @@ package struct ModuleContext: Sendable {
         var url = url
         var source = source
         var id: ModuleID = 0
+        var requests: UnsafePointer<cv8_module_request>?
+        var count = 0
         let result = url.withUTF8 { name in
             source.withUTF8 { code in
                 cv8_module_compile(
-                    engine.isolate, name.baseAddress, name.count, code.baseAddress, code.count, json, &id)
+                    engine.isolate, name.baseAddress, name.count, code.baseAddress, code.count, json, &id, &requests,
+                    &count)
             }
         }
-        let flat = try engine.value(of: result).arrayValue ?? []
-        let requests = stride(from: 0, to: flat.count - 3, by: 4).map { index in
-            ModuleRequest(
-                specifier: flat[index].stringValue ?? "",
-                type: flat[index + 1].stringValue.flatMap { $0.isEmpty ? nil : $0 },
-                line: flat[index + 2].intValue ?? 0, column: flat[index + 3].intValue ?? 0)
+        guard result.status == CV8_OK else {
+            _ = try engine.value(of: result)
+            preconditionFailure("a failed compile must throw")
         }
-        return CompiledModule(id: id, requests: requests)
+        return CompiledModule(
+            id: id,
+            requests: UnsafeBufferPointer(start: requests, count: count).map { request in
+                let type = text(request.type, request.type_length)
+                return ModuleRequest(
+                    specifier: text(request.specifier, request.specifier_length), type: type.isEmpty ? nil : type,
+                    line: Int(request.line), column: Int(request.column))
+            })
     }
 
     /// Forgets a compiled module whose graph failed to load.
@@ -148,25 +155,59 @@ package struct ModuleContext: Sendable {
         if !ran { cv8_module_import_release(engine.isolate, request.id) }
     }
 
-    /// Runs `operation` (a module loader) on Swift's concurrency pool, then `continuation` with
-    /// its result on the runtime's thread, while the runtime serves other work. Any thread.
-    /// Closing the runtime cancels the operation, and the continuation never runs.
+    /// Runs `operation` (an async module loader) while the runtime serves other work. It starts
+    /// at once, on the runtime's thread, and goes on on Swift's concurrency pool from its first
+    /// suspension. When it finishes without suspending (a loader that has its answer at hand),
+    /// its result is returned and `continuation` is not called; otherwise `nil` is returned and
+    /// `continuation` gets the result on the runtime's thread when it comes. Closing the runtime
+    /// cancels the operation, and the continuation never runs. On the runtime's thread.
     package func load<T: Sendable>(
         _ operation: @escaping @Sendable () async throws -> T,
         then continuation: @escaping @Sendable (Result<T, any Error>, ModuleContext) -> Void
-    ) {
+    ) -> Result<T, any Error>? {
         let engine = self.engine
-        engine.modules.begin { key in
-            Task {
-                let result: Result<T, any Error>
-                do { result = .success(try await operation()) } catch { result = .failure(error) }
-                engine.queue.push { engine in
-                    guard let engine else { return }
-                    // Only now: the event loop may not count the runtime idle before this job.
-                    engine.modules.end(key)
-                    continuation(result, ModuleContext(engine: engine))
-                }
+        let key = engine.modules.newKey()
+        let handOff = HandOff<T>()
+        let task = Task.immediate {
+            let result: Result<T, any Error>
+            do { result = .success(try await operation()) } catch { result = .failure(error) }
+            if handOff.returnInline(result) { return }
+            engine.queue.push { engine in
+                guard let engine else { return }
+                // Only now: the event loop may not count the runtime idle before this job.
+                engine.modules.end(key)
+                continuation(result, ModuleContext(engine: engine))
             }
+        }
+        if let result = handOff.started() { return result }
+        // The job above runs on this thread, so after this.
+        engine.modules.begin(key, task)
+        return nil
+    }
+}
+
+/// Tells a load's task whether its caller is still there to take the result inline.
+private final class HandOff<T: Sendable>: Sendable {
+    private struct State {
+        var starting = true
+        var result: Result<T, any Error>?
+    }
+    private let state = Mutex(State())
+
+    /// From the task: keeps the result for the caller if it is still starting the task.
+    func returnInline(_ result: Result<T, any Error>) -> Bool {
+        state.withLock { state in
+            guard state.starting else { return false }
+            state.result = result
+            return true
+        }
+    }
+
+    /// From the caller, once the task has started: the result, if it came inline.
+    func started() -> Result<T, any Error>? {
+        state.withLock { state in
+            state.starting = false
+            return state.result
         }
     }
 }

@@ -41,6 +41,9 @@ struct cv8_modules {
     uint32_t next_module_id = 1;
     std::unordered_map<uint32_t, Import> imports;
     uint32_t next_import_id = 1;
+    // The imports of the module compiled last, as cv8_module_compile hands them out.
+    std::vector<std::string> request_texts;
+    std::vector<cv8_module_request> requests;
 };
 
 namespace {
@@ -265,7 +268,8 @@ void cv8::clear_modules(cv8_isolate *state) {
 }
 
 cv8_result cv8_module_compile(cv8_isolate *state, const char *url, size_t url_length, const char *source,
-                              size_t source_length, bool is_json, uint32_t *module_id) {
+                              size_t source_length, bool is_json, uint32_t *module_id,
+                              const cv8_module_request **requests, size_t *request_count) {
     v8::Isolate *isolate = state->isolate;
     v8::HandleScope handle_scope(isolate);
     Local<Context> context = state->context.Get(isolate);
@@ -300,19 +304,32 @@ cv8_result cv8_module_compile(cv8_isolate *state, const char *url, size_t url_le
     state->modules->ids_by_hash.emplace(module->GetIdentityHash(), id);
     *module_id = id;
 
-    // What the module imports, flat: specifier, type, line, column.
-    Local<v8::FixedArray> requests = module->GetModuleRequests();
-    std::vector<Local<Value>> flat;
-    for (int i = 0; i < requests->Length(); i++) {
-        Local<v8::ModuleRequest> request = requests->Get(context, i).As<v8::ModuleRequest>();
-        std::string type = assertion_type(context, request->GetImportAssertions(), 3);
+    // What the module imports. The texts first, then pointers into them: the vector of texts
+    // does not move once filled.
+    cv8_modules *modules = state->modules;
+    Local<v8::FixedArray> imports = module->GetModuleRequests();
+    int count = imports->Length();
+    modules->request_texts.clear();
+    modules->requests.assign(count, cv8_module_request{});
+    for (int i = 0; i < count; i++) {
+        Local<v8::ModuleRequest> request = imports->Get(context, i).As<v8::ModuleRequest>();
         v8::Location where = module->SourceOffsetToLocation(request->GetSourceOffset());
-        flat.push_back(request->GetSpecifier());
-        flat.push_back(string(isolate, type.data(), type.size()));
-        flat.push_back(v8::Integer::New(isolate, where.GetLineNumber() + 1));
-        flat.push_back(v8::Integer::New(isolate, where.GetColumnNumber() + 1));
+        modules->request_texts.push_back(utf8(isolate, request->GetSpecifier()));
+        modules->request_texts.push_back(assertion_type(context, request->GetImportAssertions(), 3));
+        modules->requests[i].line = where.GetLineNumber() + 1;
+        modules->requests[i].column = where.GetColumnNumber() + 1;
     }
-    return cv8::serialize(state, context, v8::Array::New(isolate, flat.data(), flat.size()));
+    for (int i = 0; i < count; i++) {
+        const std::string &specifier = modules->request_texts[2 * i];
+        const std::string &type = modules->request_texts[2 * i + 1];
+        modules->requests[i].specifier = specifier.data();
+        modules->requests[i].specifier_length = specifier.size();
+        modules->requests[i].type = type.data();
+        modules->requests[i].type_length = type.size();
+    }
+    *requests = modules->requests.data();
+    *request_count = modules->requests.size();
+    return cv8::status_only(CV8_OK);
 }
 
 void cv8_module_release(cv8_isolate *state, uint32_t module_id) {

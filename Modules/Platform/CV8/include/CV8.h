@@ -259,13 +259,27 @@ void cv8_function_release(cv8_isolate *isolate, uint32_t function_id);
 // graph is loaded: cv8_module_import_finish evaluates the module and fulfils the promise with
 // the namespace when the evaluation (top-level await included) settles.
 
+/// One import of a compiled module (an `import` declaration or an `export ... from`).
+typedef struct cv8_module_request {
+    /// UTF-8.
+    const char *specifier;
+    size_t specifier_length;
+    /// The `type` import assertion, UTF-8; empty when there is none.
+    const char *type;
+    size_t type_length;
+    /// Where the import is in the module, counting from 1.
+    int line;
+    int column;
+} cv8_module_request;
+
 /// Compiles `source` as a module whose URL is `url` (its `import.meta.url`, and the file of its
 /// stack frames); with `is_json`, as a JSON module whose default export is the parsed value.
-/// CV8_OK with `*module_id` set and `data` an array of its imports, four values each:
-/// specifier, assertion type ("" for none), line and column of the import (from 1). Or
-/// CV8_EXCEPTION: a SyntaxError (or JSON's) whose one frame says where.
+/// CV8_OK with `*module_id` set and `*requests` pointing to its `*request_count` imports (valid
+/// until the next call that takes the isolate). Or CV8_EXCEPTION: a SyntaxError (or JSON's)
+/// whose one frame says where.
 cv8_result cv8_module_compile(cv8_isolate *isolate, const char *url, size_t url_length, const char *source,
-                              size_t source_length, bool is_json, uint32_t *module_id);
+                              size_t source_length, bool is_json, uint32_t *module_id,
+                              const cv8_module_request **requests, size_t *request_count);
 /// Forgets a compiled module (one whose graph failed to load); V8 frees it when nothing uses it.
 void cv8_module_release(cv8_isolate *isolate, uint32_t module_id);
 /// Instantiates module `module_id` and its graph, linking each import through
