@@ -159,15 +159,27 @@ final class ModuleSystem: ModuleDelegate, @unchecked Sendable {
             arrived(item.key, result)
             return result
         case .later(let load):
-            guard case .loading(let waiters)? = records[item.key] else { return nil }
-            records[item.key] = .loading(waiters + [waiter])
-            modules.load({ try await load(item.key.url) }) { [self] source, modules in
-                switch source {
-                case .success(let source): arrived(item.key, compile(item, source, modules))
-                case .failure(let error): arrived(item.key, .failure(item.failure(.loaderFailed, error)))
-                }
+            let source = modules.load({ try await load(item.key.url) }) { [self] source, modules in
+                arrived(item.key, compile(item, source, modules))
             }
-            return nil
+            guard let source else {
+                if case .loading(let waiters)? = records[item.key] { records[item.key] = .loading(waiters + [waiter]) }
+                return nil
+            }
+            // The loader answered without suspending.
+            let result = compile(item, source, modules)
+            arrived(item.key, result)
+            return result
+        }
+    }
+
+    /// Compiles a loader's answer.
+    private func compile(_ item: GraphLoad.Item, _ source: Result<String, any Error>, _ modules: ModuleContext)
+        -> Result<LoadedModule, ModuleError>
+    {
+        switch source {
+        case .success(let source): compile(item, source, modules)
+        case .failure(let error): .failure(item.failure(.loaderFailed, error))
         }
     }
 

@@ -34,8 +34,8 @@ import Isolate
 /// many times loads it once, and evaluates it once. A module that failed to load or parse is not
 /// cached: the next import tries again. A module that threw when evaluated keeps its error.
 ///
-/// An async loader runs on Swift's concurrency pool while the runtime's thread goes on serving
-/// other calls, timers and loads; a synchronous one runs on the runtime's thread.
+/// While an async loader waits, the runtime's thread goes on serving other calls, timers and
+/// loads; a synchronous loader runs on the runtime's thread.
 ///
 /// ## In JavaScript
 ///
@@ -72,9 +72,11 @@ extension Runtime {
         set { moduleSystem.settings.withLock { $0.resolver = newValue } }
     }
 
-    /// Fetches the source of a fully qualified specifier that is not a static module, on Swift's
-    /// concurrency pool, once per specifier. The runtime serves other work meanwhile. Setting
-    /// it replaces ``synchronousModuleLoader``. Closing the runtime cancels the loads in flight.
+    /// Fetches the source of a fully qualified specifier that is not a static module, once per
+    /// specifier. It starts on the runtime's thread and goes on on Swift's concurrency pool from
+    /// its first suspension (so a loader that answers from a cache costs no thread hop); the
+    /// runtime serves other work while it waits. Setting it replaces
+    /// ``synchronousModuleLoader``. Closing the runtime cancels the loads in flight.
     public var moduleLoader: ModuleLoader? {
         get {
             moduleSystem.settings.withLock { settings in

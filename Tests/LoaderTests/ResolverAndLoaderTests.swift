@@ -72,6 +72,22 @@ private let diamond = [
         #expect(try runtime.eval("sharedRuns") == 1)
     }
 
+    @Test func anAsyncLoaderThatAnswersWithoutSuspendingStartsOnTheRuntimeThread() async throws {
+        let log = LoaderLog()
+        resolveUnderLib()
+        runtime.moduleLoader = { specifier in
+            let thread = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
+            log.record(thread.hasPrefix("jsrun:") ? specifier : "elsewhere")
+            guard let source = diamond[specifier] else { throw Unreachable(host: specifier) }
+            return source
+        }
+        #expect(try await runtime.evalModuleAsync("main") == ["sum": 23])
+        #expect(log.all.sorted() == ["lib:left", "lib:main", "lib:right", "lib:shared"])
+        // Its error, too, comes back at once.
+        let error = try await #require(throws: ModuleError.self) { try await runtime.evalModuleAsync("absent") }
+        #expect(error.underlyingError is Unreachable)
+    }
+
     @Test func importsWaitingForTheSameLoadShareIt() async throws {
         let log = LoaderLog()
         let gate = Gate()
