@@ -31,6 +31,8 @@ LABELS = {
     "host_call_double_ns": "JS calls host f(x: Double) -> Double, per call (ns)",
     "host_call_typed_ns": "JS calls host g('k', i) -> {k: i}, per call (ns)",
     "host_call_async_us": "JS awaits async host h(x), per call (µs)",
+    "module_graph_static_ms": "200 modules, static, evaluate the entry (ms)",
+    "module_graph_async_loader_ms": "200 modules, async loader, evaluate the entry (ms)",
 }
 HIGHER_IS_BETTER = {"rss_returned_after_close_mb"}
 
@@ -101,7 +103,9 @@ def ratio(key: str, ours: float | None, peer: float | None) -> str:
 
 
 def table_rows(ours: dict, peers: dict) -> list[list[str]]:
-    keys = list(LABELS) + sorted(key for key in ours if key not in LABELS)
+    # Figures nobody measured (a partial run: Figures --only-modules, peers.py --only) are left out.
+    measured = set(ours).union(*(peers.get(name, {}) for _, name in PEERS))
+    keys = [key for key in LABELS if key in measured] + sorted(key for key in ours if key not in LABELS)
     rows = []
     for key in keys:
         our_value = number(ours.get(key))
