@@ -19,6 +19,34 @@ package struct ModuleRequest: Sendable, Hashable {
     package var column: Int
 }
 
+/// What a module's source is, chosen by the import assertion `type`.
+package enum ModuleKind: Sendable, Hashable {
+    /// No `type`: JavaScript.
+    case javaScript
+    /// `type: "json"`: the default export is the parsed value.
+    case json
+    /// `type: "text"`: the default export is the source, a string.
+    case text
+
+    /// The kind an import assertion `type` asks for; `nil` for a type there is none of.
+    package init?(type: String?) {
+        switch type {
+        case nil: self = .javaScript
+        case "json": self = .json
+        case "text": self = .text
+        default: return nil
+        }
+    }
+
+    var shim: cv8_module_kind {
+        switch self {
+        case .javaScript: CV8_MODULE_JAVASCRIPT
+        case .json: CV8_MODULE_JSON
+        case .text: CV8_MODULE_TEXT
+        }
+    }
+}
+
 /// A module compiled in a runtime's isolate.
 package struct CompiledModule: Sendable {
     package var id: ModuleID
@@ -86,9 +114,9 @@ final class ModuleHooks: Sendable {
 package struct ModuleContext: Sendable {
     let engine: Engine
 
-    /// Compiles `source` as the module whose URL is `url` (with `json`, a JSON module).
+    /// Compiles `source` as the module whose URL is `url`.
     /// - Throws: ``JavaScriptError``: the SyntaxError, with its place as the one frame.
-    package func compile(url: String, source: String, json: Bool) throws -> CompiledModule {
+    package func compile(url: String, source: String, kind: ModuleKind) throws -> CompiledModule {
         var url = url
         var source = source
         var id: ModuleID = 0
@@ -97,8 +125,8 @@ package struct ModuleContext: Sendable {
         let result = url.withUTF8 { name in
             source.withUTF8 { code in
                 cv8_module_compile(
-                    engine.isolate, name.baseAddress, name.count, code.baseAddress, code.count, json, &id, &requests,
-                    &count)
+                    engine.isolate, name.baseAddress, name.count, code.baseAddress, code.count, kind.shim, &id,
+                    &requests, &count)
             }
         }
         guard result.status == CV8_OK else {

@@ -33,7 +33,7 @@ public struct ModuleError: Error, CustomStringConvertible {
         case syntaxError
         /// The graph could not be linked: an import names an export that its module lacks.
         case linkFailed
-        /// An import assertion asked for a module type other than `json`.
+        /// An import assertion asked for a module type other than `json` and `text`.
         case unsupportedType(String)
         /// A synchronous `evalModule` called on the runtime's own thread (inside a host
         /// function) needed the event loop: an async loader, or a top-level `await` that waits.
@@ -89,7 +89,7 @@ public struct ModuleError: Error, CustomStringConvertible {
             return "cannot link module \(module) \(importer(at: false)): \(message)\(place)"
         case .unsupportedType(let type):
             return "cannot import '\(specifier)' \(importer) with assert { type: '\(type)' }: "
-                + "the only module type there is besides JavaScript is 'json'"
+                + "the module types are JavaScript (no type), 'json' and 'text'"
         case .wouldWait:
             return "evalModule('\(specifier)') ran on the runtime's own thread (inside a host function), and the "
                 + "module needs the event loop (an async module loader, or a top-level await that waits): call it "

@@ -73,11 +73,12 @@ final class ModuleSystem: ModuleDelegate, @unchecked Sendable {
     func key(_ specifier: String, type: String?, referrer: String, at place: (Int, Int)?) throws(ModuleError)
         -> ModuleKey
     {
-        if let type, type != "json" {
+        guard let kind = ModuleKind(type: type) else {
             throw ModuleError(
-                .unsupportedType(type), specifier: specifier, referrer: referrer, line: place?.0, column: place?.1)
+                .unsupportedType(type ?? ""), specifier: specifier, referrer: referrer, line: place?.0,
+                column: place?.1)
         }
-        return ModuleKey(url: try resolve(specifier, referrer: referrer, at: place), isJSON: type == "json")
+        return ModuleKey(url: try resolve(specifier, referrer: referrer, at: place), kind: kind)
     }
 
     /// The resolver first; when it has no answer, a static module of that name (with or without
@@ -206,7 +207,7 @@ final class ModuleSystem: ModuleDelegate, @unchecked Sendable {
     > {
         let compiled: CompiledModule
         do {
-            compiled = try modules.compile(url: item.key.url, source: source, json: item.key.isJSON)
+            compiled = try modules.compile(url: item.key.url, source: source, kind: item.key.kind)
         } catch let error as JavaScriptError {
             let frame = error.frames.first
             return .failure(
@@ -237,10 +238,11 @@ final class ModuleSystem: ModuleDelegate, @unchecked Sendable {
     }
 }
 
-/// A module in the graph: its fully qualified specifier, and whether it is a JSON module.
+/// A module in the graph: its fully qualified specifier, and what its source is (the same file
+/// imported as JavaScript and as JSON is two modules).
 struct ModuleKey: Hashable {
     var url: String
-    var isJSON: Bool
+    var kind: ModuleKind
 }
 
 /// An import of a module: its specifier and assertion type.

@@ -41,10 +41,11 @@ import Isolate
 ///
 /// Static `import` and `export ... from`, `export *`, cycles between modules, dynamic `import()`
 /// from modules and from scripts (`eval`, `evalAsync`), top-level `await`, `import.meta.url`
-/// (the fully qualified specifier), `import.meta.resolve(specifier)` (resolution as above), and
+/// (the fully qualified specifier), `import.meta.resolve(specifier)` (resolution as above),
 /// JSON modules: `import data from "./data.json" assert { type: "json" }` (the import assertion
-/// syntax of V8 10.2; `with { type: "json" }` came later). Modules and scripts share the global
-/// object.
+/// syntax of V8 10.2; `with { type: "json" }` came later), and text modules, whose default
+/// export is the source as a string: `import page from "./page.html" assert { type: "text" }`.
+/// Modules and scripts share the global object.
 extension Runtime {
     /// The referrer that the resolver gets for `evalModule`'s own specifier: `"."`, as in the
     /// reference library.

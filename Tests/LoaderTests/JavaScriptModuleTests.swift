@@ -95,6 +95,20 @@ import Testing
                 == false)
     }
 
+    @Test func textModulesGiveTheirSourceAsAString() async throws {
+        runtime.addStaticModule("page.html", source: "<h1>{{title}}</h1>\n")
+        runtime.addStaticModule(
+            "render",
+            source: """
+                import page from 'page.html' assert { type: 'text' };
+                export const html = page.replace('{{title}}', 'Modules');
+                """)
+        #expect(try runtime.evalModule("render") == ["html": "<h1>Modules</h1>\n"])
+        #expect(
+            try await runtime.evalAsync("import('page.html', { assert: { type: 'text' } }).then(m => m.default.length)")
+                == 19)
+    }
+
     @Test func topLevelAwaitWaitsForTimers() async throws {
         runtime.addStaticModule(
             "slow",

@@ -122,9 +122,9 @@ import Testing
         #expect(error.reason == .unsupportedType("css"))
         #expect(error.referrer == "static:main")
         let dynamic = try await #require(throws: ModuleError.self) {
-            try await runtime.evalAsync("import('style', { assert: { type: 'text' } })")
+            try await runtime.evalAsync("import('style', { assert: { type: 'wasm' } })")
         }
-        #expect(dynamic.reason == .unsupportedType("text"))
+        #expect(dynamic.reason == .unsupportedType("wasm"))
         try expectUsable()
     }
 

@@ -97,3 +97,16 @@ import Testing
         #expect(try runtime.eval("fromModule") == "module")
     }
 }
+
+extension StaticModuleTests {
+    @Test func evaluationsCountInTheStats() async throws {
+        runtime.addStaticModule("counted", source: "export {}")
+        try runtime.evalModule("counted")
+        try await runtime.evalModuleAsync("counted")
+        #expect(throws: ModuleError.self) { try runtime.evalModule("absent") }
+        let stats = try runtime.stats()
+        #expect(stats.evalModuleSyncCount == 2)
+        #expect(stats.evalModuleAsyncCount == 1)
+        #expect(stats.lastExecutionKind == .evalModuleSync)
+    }
+}

@@ -18,11 +18,11 @@ using v8::Module;
 using v8::String;
 using v8::Value;
 
-// A compiled module. A JSON module keeps its value until it is evaluated.
+// A compiled module. A JSON or text module keeps its default export until it is evaluated.
 struct Record {
     v8::Global<Module> module;
     std::string url;
-    v8::Global<Value> json;
+    v8::Global<Value> value;
 };
 
 // An import the host settles. `for_host`: the entry module, whose promise fulfils with a plain
@@ -113,17 +113,17 @@ v8::MaybeLocal<Module> link(Local<Context> context, Local<String> specifier, Loc
     return {};
 }
 
-// A JSON module's evaluation: its default export is the value parsed at compile time.
-v8::MaybeLocal<Value> evaluate_json(Local<Context> context, Local<Module> module) {
+// A JSON or text module's evaluation: its default export is the value made at compile time.
+v8::MaybeLocal<Value> evaluate_value(Local<Context> context, Local<Module> module) {
     v8::Isolate *isolate = context->GetIsolate();
     cv8_isolate *state = state_of(isolate);
     auto found = state->modules->records.find(id_of(state->modules, module));
     if (found == state->modules->records.end()) {
-        isolate->ThrowError("the JSON module is no longer known");
+        isolate->ThrowError("the module is no longer known");
         return {};
     }
-    Local<Value> value = found->second.json.Get(isolate);
-    found->second.json.Reset();
+    Local<Value> value = found->second.value.Get(isolate);
+    found->second.value.Reset();
     if (module->SetSyntheticModuleExport(isolate, String::NewFromUtf8Literal(isolate, "default"), value).IsNothing())
         return {};
     // With top-level await, evaluation steps answer a promise.
@@ -268,7 +268,7 @@ void cv8::clear_modules(cv8_isolate *state) {
 }
 
 cv8_result cv8_module_compile(cv8_isolate *state, const char *url, size_t url_length, const char *source,
-                              size_t source_length, bool is_json, uint32_t *module_id,
+                              size_t source_length, cv8_module_kind kind, uint32_t *module_id,
                               const cv8_module_request **requests, size_t *request_count) {
     v8::Isolate *isolate = state->isolate;
     v8::HandleScope handle_scope(isolate);
@@ -284,11 +284,13 @@ cv8_result cv8_module_compile(cv8_isolate *state, const char *url, size_t url_le
         return cv8::caught(state, context, try_catch);
     }
     Local<Module> module;
-    Local<Value> json;
-    if (is_json) {
-        if (!v8::JSON::Parse(context, code).ToLocal(&json)) return cv8::caught(state, context, try_catch);
+    Local<Value> value;
+    if (kind == CV8_MODULE_JSON && !v8::JSON::Parse(context, code).ToLocal(&value))
+        return cv8::caught(state, context, try_catch);
+    if (kind == CV8_MODULE_TEXT) value = code;
+    if (!value.IsEmpty()) {
         module = Module::CreateSyntheticModule(isolate, name, {String::NewFromUtf8Literal(isolate, "default")},
-                                               evaluate_json);
+                                               evaluate_value);
     } else {
         v8::ScriptOrigin origin(isolate, name, 0, 0, false, -1, Local<Value>(), false, false, true);
         v8::ScriptCompiler::Source compiled(code, origin);
@@ -300,7 +302,7 @@ cv8_result cv8_module_compile(cv8_isolate *state, const char *url, size_t url_le
     Record &record = state->modules->records[id];
     record.module.Reset(isolate, module);
     record.url.assign(url, url_length);
-    if (is_json) record.json.Reset(isolate, json);
+    if (!value.IsEmpty()) record.value.Reset(isolate, value);
     state->modules->ids_by_hash.emplace(module->GetIdentityHash(), id);
     *module_id = id;
 

@@ -272,13 +272,22 @@ typedef struct cv8_module_request {
     int column;
 } cv8_module_request;
 
-/// Compiles `source` as a module whose URL is `url` (its `import.meta.url`, and the file of its
-/// stack frames); with `is_json`, as a JSON module whose default export is the parsed value.
-/// CV8_OK with `*module_id` set and `*requests` pointing to its `*request_count` imports (valid
-/// until the next call that takes the isolate). Or CV8_EXCEPTION: a SyntaxError (or JSON's)
-/// whose one frame says where.
+/// What a module's source is.
+typedef enum cv8_module_kind {
+    /// JavaScript.
+    CV8_MODULE_JAVASCRIPT = 0,
+    /// JSON: the default export is the parsed value.
+    CV8_MODULE_JSON = 1,
+    /// Text: the default export is the source itself, a string.
+    CV8_MODULE_TEXT = 2,
+} cv8_module_kind;
+
+/// Compiles `source` as a module of `kind` whose URL is `url` (its `import.meta.url`, and the
+/// file of its stack frames). CV8_OK with `*module_id` set and `*requests` pointing to its
+/// `*request_count` imports (valid until the next call that takes the isolate). Or
+/// CV8_EXCEPTION: a SyntaxError (or JSON's) whose one frame says where.
 cv8_result cv8_module_compile(cv8_isolate *isolate, const char *url, size_t url_length, const char *source,
-                              size_t source_length, bool is_json, uint32_t *module_id,
+                              size_t source_length, cv8_module_kind kind, uint32_t *module_id,
                               const cv8_module_request **requests, size_t *request_count);
 /// Forgets a compiled module (one whose graph failed to load); V8 frees it when nothing uses it.
 void cv8_module_release(cv8_isolate *isolate, uint32_t module_id);
