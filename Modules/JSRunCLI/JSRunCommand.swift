@@ -130,7 +130,7 @@ struct JSRunCommand: AsyncParsableCommand {
             runtime.addStaticModule(entry, source: source)
             root = URL(fileURLWithPath: moduleRoot ?? FileManager.default.currentDirectoryPath)
         }
-        runtime.useFileModules(try FileModuleLoader(root: root))
+        runtime.useFileModules(try FileModuleLoader(root: root.path))
         try await runtime.evalModuleAsync(entry)
     }
 

@@ -1,15 +1,15 @@
-import Foundation
+import Glibc
 
 /// Modules from the files under one directory, and nothing outside it.
 ///
 /// ```swift
-/// let files = try FileModuleLoader(root: URL(fileURLWithPath: "app"))
+/// let files = try FileModuleLoader(root: "app")
 /// runtime.useFileModules(files)
 /// try runtime.evalModule("./main.mjs")   // main.mjs may import "./lib/util.js", "../app/x.js", ...
 /// ```
 ///
 /// - A relative specifier (`./x.js`, `../lib/y.js`) is resolved against the directory of the
-///   module that imports it; imported by something that is not a file (``Runtime/entryReferrer``,
+///   module that imports it; imported by something that is not a file (``Isolate/Runtime/entryReferrer``,
 ///   a script, a static module), against the root.
 /// - An absolute path (`/srv/app/x.js`) or a `file:` URL names that file, as in Node.
 /// - A bare specifier (`lodash`) is not a file here: the resolver answers `nil`, so the static
@@ -20,6 +20,8 @@ import Foundation
 /// symlink, is refused with ``Error/outsideRoot(specifier:path:root:)``; so is a file that
 /// becomes such a symlink before it is read. Nothing is added to a specifier: name the file,
 /// extension included, as Node's ES modules do.
+///
+/// It works on paths and `file:` URLs as strings, without Foundation, like the rest of the SDK.
 public struct FileModuleLoader: Sendable {
     /// The real path of the root directory.
     public let root: String
@@ -53,22 +55,22 @@ public struct FileModuleLoader: Sendable {
         }
     }
 
-    /// Modules under `root`, a directory (symlinks in its path are followed).
+    /// Modules under `root`, a directory (relative to the current directory unless absolute;
+    /// symlinks in its path are followed).
     /// - Throws: ``Error/notADirectory(_:)``.
-    public init(root: URL) throws {
-        guard let real = Self.realPath(root.path), Self.isDirectory(real) else {
-            throw Error.notADirectory(root.path)
-        }
+    public init(root: String) throws {
+        guard let real = Self.realPath(root), Self.isDirectory(real) else { throw Error.notADirectory(root) }
         self.root = real
     }
 
     /// The `file:` URL of `specifier` imported by `referrer`, or `nil` for a bare specifier.
-    /// - Throws: ``Error/outsideRoot(specifier:path:root:)``.
+    /// - Throws: ``Error/outsideRoot(specifier:path:root:)``; ``Error/notAFileURL(_:)`` for a
+    ///   `file:` URL of another host.
     public func resolve(_ specifier: String, referrer: String) throws -> String? {
         let path: String
         if specifier.hasPrefix("file:") {
-            guard let url = URL(string: specifier), url.isFileURL else { throw Error.notAFileURL(specifier) }
-            path = url.path
+            guard let filePath = Self.path(ofFileURL: specifier) else { throw Error.notAFileURL(specifier) }
+            path = filePath
         } else if specifier.hasPrefix("/") {
             path = specifier
         } else if specifier.hasPrefix("./") || specifier.hasPrefix("../") {
@@ -78,21 +80,19 @@ public struct FileModuleLoader: Sendable {
         }
         let real = Self.canonical(Self.normalized(path))
         guard isInside(real) else { throw Error.outsideRoot(specifier: specifier, path: real, root: root) }
-        return URL(fileURLWithPath: real).absoluteString
+        return Self.fileURL(of: real)
     }
 
     /// The source of the file at `specifier`, a `file:` URL from ``resolve(_:referrer:)``.
     /// - Throws: ``Error``.
     public func load(_ specifier: String) throws -> String {
-        guard let url = URL(string: specifier), url.isFileURL else { throw Error.notAFileURL(specifier) }
+        guard let path = Self.path(ofFileURL: specifier) else { throw Error.notAFileURL(specifier) }
         // Checked again: the file may have become a symlink to elsewhere since it was resolved.
-        guard let real = Self.realPath(url.path) else { throw Error.notFound(url.path) }
+        guard let real = Self.realPath(path) else { throw Error.notFound(path) }
         guard isInside(real) else { throw Error.outsideRoot(specifier: specifier, path: real, root: root) }
         guard !Self.isDirectory(real) else { throw Error.unreadable(real, reason: "it is a directory") }
-        guard let data = FileManager.default.contents(atPath: real) else {
-            throw Error.unreadable(real, reason: "no permission, or an I/O error")
-        }
-        guard let source = String(data: data, encoding: .utf8) else {
+        let bytes = try Self.contents(of: real)
+        guard let source = String(validating: bytes, as: UTF8.self) else {
             throw Error.unreadable(real, reason: "it is not UTF-8 text")
         }
         return source
@@ -100,13 +100,15 @@ public struct FileModuleLoader: Sendable {
 
     /// The directory that relative specifiers of `referrer` start from.
     private func directory(of referrer: String) -> String {
-        guard referrer.hasPrefix("file:"), let url = URL(string: referrer), url.isFileURL else { return root }
-        return url.deletingLastPathComponent().path
+        guard referrer.hasPrefix("file:"), let path = Self.path(ofFileURL: referrer) else { return root }
+        return String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
     }
 
     private func isInside(_ path: String) -> Bool {
         path == root || path.hasPrefix(root == "/" ? "/" : root + "/")
     }
+
+    // MARK: - Paths
 
     /// `path` with `.` and `..` taken out, lexically (`/a/b/../c` is `/a/c`; `..` at the top
     /// stays at the top, as the kernel does).
@@ -122,15 +124,15 @@ public struct FileModuleLoader: Sendable {
         return "/" + parts.joined(separator: "/")
     }
 
-    /// The real path of `path`, or for a file that does not exist (yet), the real path of its
-    /// nearest existing ancestor followed by the rest: a missing file under a symlink to
-    /// elsewhere is elsewhere too.
+    /// The real path of `path` (absolute and normalized), or for a file that does not exist
+    /// (yet), the real path of its nearest existing ancestor followed by the rest: a missing
+    /// file under a symlink to elsewhere is elsewhere too.
     static func canonical(_ path: String) -> String {
         if let real = realPath(path) { return real }
-        let parent = (path as NSString).deletingLastPathComponent
-        guard parent != path else { return path }
+        guard let slash = path.lastIndex(of: "/"), path != "/" else { return path }
+        let parent = slash == path.startIndex ? "/" : String(path[..<slash])
         let base = canonical(parent)
-        return (base == "/" ? "" : base) + "/" + (path as NSString).lastPathComponent
+        return (base == "/" ? "" : base) + "/" + path[path.index(after: slash)...]
     }
 
     static func realPath(_ path: String) -> String? {
@@ -140,7 +142,83 @@ public struct FileModuleLoader: Sendable {
     }
 
     static func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The bytes of the file at `path`.
+    private static func contents(of path: String) throws -> [UInt8] {
+        let file = open(path, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { throw Error.unreadable(path, reason: String(cString: strerror(errno))) }
+        defer { close(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(file, $0.baseAddress, $0.count) }
+            if count == 0 { return bytes }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Error.unreadable(path, reason: String(cString: strerror(errno)))
+            }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+    }
+
+    // MARK: - file: URLs
+
+    /// `file:///the/path`, percent-encoded as URLs need (a space is `%20`).
+    static func fileURL(of path: String) -> String {
+        var url = "file://"
+        for byte in path.utf8 {
+            if urlPathBytes.contains(byte) {
+                url.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                url +=
+                    "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 15, radix: 16, uppercase: true)
+            }
+        }
+        return url
+    }
+
+    /// The path of a `file:` URL on this machine (`file:///p`, `file://localhost/p`, `file:/p`),
+    /// percent-decoded; `nil` for anything else.
+    static func path(ofFileURL url: String) -> String? {
+        var rest = Substring(url)
+        guard rest.hasPrefix("file:") else { return nil }
+        rest = rest.dropFirst("file:".count)
+        if rest.hasPrefix("//") {
+            rest = rest.dropFirst(2)
+            let host = rest.prefix { $0 != "/" }
+            guard host.isEmpty || host == "localhost" else { return nil }
+            rest = rest.dropFirst(host.count)
+        }
+        guard rest.hasPrefix("/") else { return nil }
+        // A query or fragment is not part of the path.
+        let encoded = rest.prefix { $0 != "?" && $0 != "#" }
+        var bytes: [UInt8] = []
+        var utf8 = encoded.utf8.makeIterator()
+        while let byte = utf8.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = utf8.next().flatMap(hexValue), let low = utf8.next().flatMap(hexValue) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// The bytes a URL path keeps as they are: unreserved characters, sub-delimiters, `:`, `@`
+    /// and `/`.
+    private static let urlPathBytes = Set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/".utf8)
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

@@ -48,7 +48,7 @@ private final class ModuleFolder {
     }
 
     private func useFiles() throws {
-        runtime.useFileModules(try FileModuleLoader(root: files.root))
+        runtime.useFileModules(try FileModuleLoader(root: files.root.path))
     }
 
     @Test func relativeAndAbsoluteSpecifiersLoadFilesUnderTheRoot() throws {
@@ -146,13 +146,28 @@ private final class ModuleFolder {
 
     @Test func theLoaderChecksItsRootAndItsInput() throws {
         #expect(throws: FileModuleLoader.Error.notADirectory(files.folder.path + "/absent")) {
-            try FileModuleLoader(root: files.folder.appendingPathComponent("absent"))
+            try FileModuleLoader(root: files.folder.appendingPathComponent("absent").path)
         }
-        let loader = try FileModuleLoader(root: files.root)
+        let loader = try FileModuleLoader(root: files.root.path)
         #expect(try loader.resolve("lodash", referrer: ".") == nil)
         #expect(throws: FileModuleLoader.Error.notAFileURL("https://example.com/x.js")) {
             try loader.load("https://example.com/x.js")
         }
         #expect(throws: FileModuleLoader.Error.self) { try loader.load(files.url("app/lib")) }
+    }
+}
+
+extension FileModuleLoaderTests {
+    @Test func fileURLsAreWrittenAndReadAsFoundationDoes() {
+        let path = "/srv/my app/ü#100%?.js"
+        let url = FileModuleLoader.fileURL(of: path)
+        #expect(url == "file:///srv/my%20app/%C3%BC%23100%25%3F.js")
+        #expect(url == URL(fileURLWithPath: path).absoluteString)
+        #expect(FileModuleLoader.path(ofFileURL: url) == path)
+        #expect(FileModuleLoader.path(ofFileURL: "file://localhost/x.js") == "/x.js")
+        #expect(FileModuleLoader.path(ofFileURL: "file:/x.js?v=1#top") == "/x.js")
+        #expect(FileModuleLoader.path(ofFileURL: "file://elsewhere/x.js") == nil)
+        #expect(FileModuleLoader.path(ofFileURL: "file:///bad%zz") == nil)
+        #expect(FileModuleLoader.path(ofFileURL: "https://example.com/x.js") == nil)
     }
 }

@@ -41,7 +41,7 @@ import Testing
     @Test func markedRendersAsItDoesInNode() async throws {
         let runtime = try Runtime()
         defer { runtime.close() }
-        runtime.useFileModules(try FileModuleLoader(root: fixtures.appendingPathComponent("marked")))
+        runtime.useFileModules(try FileModuleLoader(root: fixtures.appendingPathComponent("marked").path))
         runtime.addStaticModule(
             "check",
             source: """
