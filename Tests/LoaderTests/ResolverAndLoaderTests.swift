@@ -158,3 +158,40 @@ private let diamond = [
         #expect(runtime.synchronousModuleLoader == nil)
     }
 }
+
+extension ResolverAndLoaderTests {
+    @Test func manyEntriesAtOnceShareTheirLoadsAndEachGetsItsExports() async throws {
+        let log = LoaderLog()
+        resolveUnderLib()
+        // entry{i} imports shared{i % 5} and dynamically part{i % 7}; every shared module imports base.
+        runtime.moduleLoader = { specifier in
+            log.record(specifier)
+            await Task.yield()
+            let name = String(specifier.dropFirst("lib:".count))
+            if name == "base" { return "export const base = 100" }
+            if let n = Int(name.dropFirst("shared".count)), name.hasPrefix("shared") {
+                return "import { base } from 'base'; export const shared = base + \(n)"
+            }
+            if let n = Int(name.dropFirst("part".count)), name.hasPrefix("part") { return "export default \(n)" }
+            let n = Int(name.dropFirst("entry".count))!
+            return """
+                import { shared } from 'shared\(n % 5)';
+                const part = (await import('part\(n % 7)')).default;
+                export const value = shared + part * 1000;
+                """
+        }
+        let runtime = self.runtime
+        let values = try await withThrowingTaskGroup(of: (Int, JSValue).self) { group in
+            for n in 0..<40 {
+                group.addTask { (n, try await runtime.evalModuleAsync("entry\(n)")) }
+            }
+            return try await group.reduce(into: [Int: JSValue]()) { $0[$1.0] = $1.1 }
+        }
+        for n in 0..<40 {
+            #expect(values[n] == ["value": .number(Double(100 + n % 5 + (n % 7) * 1000))])
+        }
+        // Each module was loaded once: 40 entries, 5 shared, 7 parts, base.
+        #expect(log.all.count == 53)
+        #expect(Set(log.all).count == 53)
+    }
+}
