@@ -132,7 +132,8 @@ extension Runtime {
     ///
     /// This call blocks the calling thread while the runtime's event loop loads the graph (an
     /// async loader included) and runs the timers a top-level `await` waits for. From an async
-    /// context, prefer ``evalModuleAsync(_:timeout:)``. Called on the runtime's own thread
+    /// context, prefer ``evalModuleAsync(_:timeout:)``: an async loader that suspends needs a
+    /// thread of Swift's concurrency pool, which blocked callers may all hold. Called on the runtime's own thread
     /// (inside a synchronous host function), it runs in place, and a graph that needs the event
     /// loop throws ``ModuleError/Reason-swift.enum/wouldWait``.
     ///
