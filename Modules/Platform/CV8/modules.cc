@@ -8,6 +8,9 @@
 #include "internal.h"
 
 #include <cstring>
+#include <list>
+#include <mutex>
+#include <string_view>
 
 namespace {
 
@@ -31,6 +34,97 @@ struct Import {
     v8::Global<v8::Promise::Resolver> resolver;
     bool for_host = false;
 };
+
+// The code V8 compiled for modules, shared by the isolates of the process: a module that many
+// runtimes load (a runtime per request, each loading the same modules) is parsed once. Code is
+// kept from a module's second compile on, so a module loaded once costs nothing extra.
+//
+// Keyed by the URL and the whole source text. V8 accepts a cache for a source of the same
+// *length* (it checks no more), so a key that is only a hash could hand one module another's
+// code; and the code keeps the script name it was made with (its stack frames' file), so the
+// same text under another URL is another entry.
+class CodeCache {
+  public:
+    // The code kept for `key`, or null; notes that `key` was compiled (`*again`: before).
+    std::shared_ptr<const std::string> find(std::string_view key, bool *again) {
+        std::lock_guard<std::mutex> guard(lock_);
+        auto found = entries_.find(key);
+        if (found != entries_.end()) return found->second->second;
+        *again = !seen_.insert(std::hash<std::string_view>()(key)).second;
+        if (seen_.size() > kMaxSeen) seen_.clear();
+        return nullptr;
+    }
+
+    void store(std::string_view key, const uint8_t *code, size_t length) {
+        std::lock_guard<std::mutex> guard(lock_);
+        if (entries_.count(key) != 0) return;
+        order_.emplace_back(std::string(key),
+                            std::make_shared<const std::string>(reinterpret_cast<const char *>(code), length));
+        entries_.emplace(order_.back().first, std::prev(order_.end()));
+        bytes_ += key.size() + length;
+        // The oldest go first past the limit.
+        while (bytes_ > kMaxBytes && !order_.empty()) remove(order_.begin());
+    }
+
+    // V8 rejected the code (another V8 version, other flags): compile afresh from now on.
+    void forget(std::string_view key) {
+        std::lock_guard<std::mutex> guard(lock_);
+        auto found = entries_.find(key);
+        if (found != entries_.end()) remove(found->second);
+    }
+
+  private:
+    using Entry = std::pair<std::string, std::shared_ptr<const std::string>>;
+
+    void remove(std::list<Entry>::iterator entry) {
+        bytes_ -= entry->first.size() + entry->second->size();
+        entries_.erase(std::string_view(entry->first));
+        order_.erase(entry);
+    }
+
+    static constexpr size_t kMaxBytes = 16u << 20;
+    static constexpr size_t kMaxSeen = 1u << 16;
+    std::mutex lock_;
+    std::list<Entry> order_;  // oldest first; the keys below point into these strings
+    std::unordered_map<std::string_view, std::list<Entry>::iterator> entries_;
+    std::unordered_set<size_t> seen_;  // hashes of the keys compiled once
+    size_t bytes_ = 0;
+};
+
+// Never destroyed: runtime threads may still compile while the process exits.
+CodeCache &code_cache() {
+    static CodeCache *shared = new CodeCache();
+    return *shared;
+}
+
+// Compiles a JavaScript module, with the process's cached code for it when there is.
+v8::MaybeLocal<Module> compile_module(v8::Isolate *isolate, Local<String> code, const v8::ScriptOrigin &origin,
+                                      std::string_view url, std::string_view text) {
+    std::string key;
+    key.reserve(url.size() + 1 + text.size());
+    key.append(url).append(1, '\n').append(text);
+    bool again = false;
+    std::shared_ptr<const std::string> cached = code_cache().find(key, &again);
+    if (cached) {
+        // `cached` outlives the Source, which holds the bytes without owning them.
+        auto *data = new v8::ScriptCompiler::CachedData(reinterpret_cast<const uint8_t *>(cached->data()),
+                                                        static_cast<int>(cached->size()));
+        v8::ScriptCompiler::Source compiled(code, origin, data);
+        v8::MaybeLocal<Module> module =
+            v8::ScriptCompiler::CompileModule(isolate, &compiled, v8::ScriptCompiler::kConsumeCodeCache);
+        if (compiled.GetCachedData()->rejected) code_cache().forget(key);
+        return module;
+    }
+    v8::ScriptCompiler::Source compiled(code, origin);
+    Local<Module> module;
+    if (!v8::ScriptCompiler::CompileModule(isolate, &compiled).ToLocal(&module)) return {};
+    if (again) {
+        std::unique_ptr<v8::ScriptCompiler::CachedData> made(
+            v8::ScriptCompiler::CreateCodeCache(module->GetUnboundModuleScript()));
+        if (made) code_cache().store(key, made->data, static_cast<size_t>(made->length));
+    }
+    return module;
+}
 
 }  // namespace
 
@@ -293,8 +387,9 @@ cv8_result cv8_module_compile(cv8_isolate *state, const char *url, size_t url_le
                                                evaluate_value);
     } else {
         v8::ScriptOrigin origin(isolate, name, 0, 0, false, -1, Local<Value>(), false, false, true);
-        v8::ScriptCompiler::Source compiled(code, origin);
-        if (!v8::ScriptCompiler::CompileModule(isolate, &compiled).ToLocal(&module))
+        if (!compile_module(isolate, code, origin, std::string_view(url, url_length),
+                            std::string_view(source, source_length))
+                 .ToLocal(&module))
             return cv8::caught(state, context, try_catch);
     }
 
