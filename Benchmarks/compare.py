@@ -33,6 +33,8 @@ LABELS = {
     "host_call_async_us": "JS awaits async host h(x), per call (µs)",
     "module_graph_static_ms": "200 modules, static, evaluate the entry (ms)",
     "module_graph_async_loader_ms": "200 modules, async loader, evaluate the entry (ms)",
+    "module_graph_static_cold_ms": "200 modules, static, first load in the process (ms)",
+    "module_graph_async_loader_cold_ms": "200 modules, async loader, first load in the process (ms)",
 }
 HIGHER_IS_BETTER = {"rss_returned_after_close_mb"}
 

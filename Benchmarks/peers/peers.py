@@ -25,6 +25,9 @@ The peers are "jsrun" (the reference Python library, jsrun 0.3.0) and "mini_race
                                  registered as static modules (a fresh runtime per run)
     module_graph_async_loader_ms the same graph served by a resolver and an async module loader
                                  (jsrun: set_module_resolver, set_module_loader, eval_module_async)
+    module_graph_*_cold_ms       the same two with sources new to the process in every run (a
+                                 comment ends each): JSRun keeps V8's code for modules it compiles
+                                 again; jsrun keeps none, so its figures should match the others
 
 Each measurement runs in a fresh subprocess of this script (a hidden `--measure` flag),
 so a crash or hang loses only that figure (reported on stderr, printed as null), and the
@@ -67,7 +70,12 @@ GROUPS = {
     "host_call_double": ("host_call_double_ns",),
     "host_call_typed": ("host_call_typed_ns",),
     "host_call_async": ("host_call_async_us",),
-    "module_graph": ("module_graph_static_ms", "module_graph_async_loader_ms"),
+    "module_graph": (
+        "module_graph_static_ms",
+        "module_graph_async_loader_ms",
+        "module_graph_static_cold_ms",
+        "module_graph_async_loader_cold_ms",
+    ),
 }
 KEYS = tuple(key for keys in GROUPS.values() for key in keys)
 
@@ -98,9 +106,10 @@ MODULE_RUNS = 20
 MODULE_RUNS_QUICK = 5
 
 
-def module_graph(count: int = MODULE_GRAPH_SIZE) -> dict[str, str]:
+def module_graph(count: int = MODULE_GRAPH_SIZE, salt: str | None = None) -> dict[str, str]:
     """Workloads.moduleGraph: m{i} imports m{2i+1}, m{2i+2} and the last (shared) module, and
-    exports `total`, the number of modules in its subtree (so m0's is `count`)."""
+    exports `total`, the number of modules in its subtree (so m0's is `count`). A salt ends
+    every source with a comment, so that the sources are new to the process."""
     shared = f"m{count - 1}"
     graph = {shared: "export const unit = 1; export const total = 1;"}
     for index in range(count - 1):
@@ -108,6 +117,8 @@ def module_graph(count: int = MODULE_GRAPH_SIZE) -> dict[str, str]:
         imports = [f"import {{ total as t{child} }} from 'm{child}';" for child in children]
         total = " + ".join(["unit"] + [f"t{child}" for child in children])
         graph[f"m{index}"] = "\n".join(imports + [f"import {{ unit }} from '{shared}';", f"export const total = {total};"])
+    if salt is not None:
+        return {name: f"{source}\n// {salt}" for name, source in graph.items()}
     return graph
 
 
@@ -232,13 +243,18 @@ class JsrunPeer:
             self.close(runtime)
 
 
-    def time_module_graph(self, runs: int) -> tuple[list[float], list[float]] | None:
+    def time_module_graph(self, runs: int, cold: bool = False) -> tuple[list[float], list[float]] | None:
         """(l) add_static_module + eval_module, and (m) set_module_resolver + set_module_loader
         (async) + eval_module_async, each in a fresh runtime (one entry module per runtime is
-        all jsrun allows, and modules are cached per runtime); only the evaluation is timed."""
-        graph = module_graph()
+        all jsrun allows, and modules are cached per runtime); only the evaluation is timed.
+        With `cold`, every run has sources of its own."""
+        runs_made = iter(range(1_000_000))
+
+        def next_graph() -> dict[str, str]:
+            return module_graph(salt=f"cold run {next(runs_made)}" if cold else None)
 
         def static_run() -> float:
+            graph = next_graph()
             runtime = self.create()
             try:
                 for name, source in graph.items():
@@ -251,10 +267,12 @@ class JsrunPeer:
             assert exports["total"] == MODULE_GRAPH_SIZE, f"the graph gave {exports!r}"
             return elapsed
 
-        async def load(url: str) -> str:
-            return graph[url.removeprefix("bench:")]
-
         async def async_run() -> float:
+            graph = next_graph()
+
+            async def load(url: str) -> str:
+                return graph[url.removeprefix("bench:")]
+
             runtime = self.create()
             try:
                 runtime.set_module_resolver(lambda specifier, referrer: f"bench:{specifier}")
@@ -371,7 +389,7 @@ class MiniRacerPeer:
 
         return asyncio.run(run())
 
-    def time_module_graph(self, runs: int) -> tuple[list[float], list[float]] | None:
+    def time_module_graph(self, runs: int, cold: bool = False) -> tuple[list[float], list[float]] | None:
         print("peers.py: mini_racer: no ES module loading (no import of other modules), no figure", file=sys.stderr)
         return None
 
@@ -572,14 +590,14 @@ def measure_host_call_async(peer: Any, scale: int) -> dict[str, float | None]:
 
 
 def measure_module_graph(peer: Any, scale: int) -> dict[str, float | None]:
-    samples = peer.time_module_graph(MODULE_RUNS if scale == 1 else MODULE_RUNS_QUICK)
-    if samples is None:
-        return {"module_graph_static_ms": None, "module_graph_async_loader_ms": None}
-    static, loaded = samples
-    return {
-        "module_graph_static_ms": statistics.median(static) * 1e3,
-        "module_graph_async_loader_ms": statistics.median(loaded) * 1e3,
-    }
+    runs = MODULE_RUNS if scale == 1 else MODULE_RUNS_QUICK
+    figures: dict[str, float | None] = {}
+    for cold, suffix in ((False, ""), (True, "_cold")):
+        samples = peer.time_module_graph(runs, cold=cold)
+        static, loaded = samples if samples is not None else (None, None)
+        figures[f"module_graph_static{suffix}_ms"] = None if static is None else statistics.median(static) * 1e3
+        figures[f"module_graph_async_loader{suffix}_ms"] = None if loaded is None else statistics.median(loaded) * 1e3
+    return figures
 
 
 MEASUREMENTS = {

@@ -36,14 +36,17 @@ func medianSecondsAsync(batches: Int, perBatch: Int, _ body: @Sendable () async 
 
 /// (l), (m) Loads the 200-module graph in fresh runtimes: the median of `runs` evaluations
 /// of `m0`, each in a runtime of its own (creating it and registering the graph are not timed;
-/// modules are cached per runtime). In ms.
+/// modules are cached per runtime). In ms. The `_cold` figures give every run sources of its
+/// own, compiled for the first time in the process: no code from the shim's code cache.
 @concurrent
 func moduleGraphFigures(runs: Int) async throws -> [String: Double] {
-    func median(_ prepare: (Runtime) -> Void, _ measure: (Runtime) async throws -> Void) async throws -> Double {
+    func median(
+        _ prepare: (Runtime, String?) -> Void, cold: Bool = false, _ measure: (Runtime) async throws -> Void
+    ) async throws -> Double {
         var samples: [Double] = []
-        for _ in 0..<runs {
+        for run in 0..<runs {
             let runtime = try Runtime()
-            prepare(runtime)
+            prepare(runtime, cold ? "cold run \(run)" : nil)
             let start = ContinuousClock.now
             try await measure(runtime)
             samples.append(start.duration(to: .now) / .milliseconds(1))
@@ -51,10 +54,10 @@ func moduleGraphFigures(runs: Int) async throws -> [String: Double] {
         }
         return samples.sorted()[samples.count / 2]
     }
-    // One warm-up of each, for V8's and the code's first use.
-    for _ in 0..<2 {
+    // Warm-ups, for V8's and the code's first use.
+    for salt in ["warm-up", nil, nil] {
         let runtime = try Runtime()
-        Workloads.setModuleGraphLoader(runtime)
+        Workloads.setModuleGraphLoader(runtime, salt: salt)
         try await Workloads.evalModuleGraphAsync(runtime)
         runtime.close()
     }
@@ -63,6 +66,12 @@ func moduleGraphFigures(runs: Int) async throws -> [String: Double] {
             try Workloads.evalModuleGraph($0)
         },
         "module_graph_async_loader_ms": try await median(Workloads.setModuleGraphLoader) {
+            try await Workloads.evalModuleGraphAsync($0)
+        },
+        "module_graph_static_cold_ms": try await median(Workloads.addStaticModuleGraph, cold: true) {
+            try Workloads.evalModuleGraph($0)
+        },
+        "module_graph_async_loader_cold_ms": try await median(Workloads.setModuleGraphLoader, cold: true) {
             try await Workloads.evalModuleGraphAsync($0)
         },
     ]
@@ -75,7 +84,7 @@ func printFigures(_ figures: [String: Double]) throws {
         print(String(decoding: data, as: UTF8.self))
     } else {
         for (key, value) in figures.sorted(by: { $0.key < $1.key }) {
-            print(key.padding(toLength: 30, withPad: " ", startingAt: 0), String(format: "%.3f", value))
+            print(key.padding(toLength: 36, withPad: " ", startingAt: 0), String(format: "%.3f", value))
         }
     }
 }

@@ -130,8 +130,10 @@ public enum Workloads {
     /// (l), (m) A graph of `count` small modules, `m0` to `m{count-1}`, the same that
     /// `peers/peers.py` gives the reference: module `i` imports `m{2i+1}` and `m{2i+2}` (a
     /// binary tree) and the last module (a dependency they all share), and exports `total`, the
-    /// number of modules in its subtree. So `m0`'s total is `count`.
-    public static func moduleGraph(count: Int = moduleGraphSize) -> [String: String] {
+    /// number of modules in its subtree. So `m0`'s total is `count`. A `salt` ends every source
+    /// with a comment, so that the process has compiled none of them before (a first load: no
+    /// cached code).
+    public static func moduleGraph(count: Int = moduleGraphSize, salt: String? = nil) -> [String: String] {
         let shared = "m\(count - 1)"
         var graph: [String: String] = [:]
         for index in 0..<count {
@@ -146,18 +148,18 @@ public enum Workloads {
                 (imports + ["import { unit } from '\(shared)';", "export const total = \(sum);"]).joined(
                     separator: "\n")
         }
-        return graph
+        return salt.map { salt in graph.mapValues { $0 + "\n// \(salt)" } } ?? graph
     }
 
     /// (l) Registers the graph as static modules.
-    public static func addStaticModuleGraph(_ runtime: Runtime) {
-        for (name, source) in moduleGraph() { runtime.addStaticModule(name, source: source) }
+    public static func addStaticModuleGraph(_ runtime: Runtime, salt: String? = nil) {
+        for (name, source) in moduleGraph(salt: salt) { runtime.addStaticModule(name, source: source) }
     }
 
     /// (m) Serves the graph through a resolver (`m1` becomes `bench:m1`) and an async loader,
     /// as an application loading modules from elsewhere would.
-    public static func setModuleGraphLoader(_ runtime: Runtime) {
-        let graph = moduleGraph()
+    public static func setModuleGraphLoader(_ runtime: Runtime, salt: String? = nil) {
+        let graph = moduleGraph(salt: salt)
         runtime.moduleResolver = { specifier, _ in "bench:\(specifier)" }
         runtime.moduleLoader = { specifier in
             guard let source = graph[String(specifier.dropFirst("bench:".count))] else {
