@@ -58,7 +58,6 @@ import Testing
         let api = try await runtime.evalModuleAsync("api")
         #expect(try api["parseInline"]?.function?.call("*hi*") == "<em>hi</em>")
         #expect(api["Lexer"]?.function != nil)
-        await #expect(throws: RuntimeError.self) { try await runtime.evalModuleAsync("./marked.js") }
     }
 }
 
