@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Convert", targets: ["Convert"]),
         .library(name: "Isolate", targets: ["Isolate"]),
         .library(name: "Ops", targets: ["Ops"]),
+        .library(name: "Loader", targets: ["Loader"]),
         .executable(name: "jsrun", targets: ["JSRunCLI"]),
     ],
     dependencies: [
@@ -58,8 +59,13 @@ let package = Package(
             path: "Modules/Ops"
         ),
         .target(
+            name: "Loader",
+            dependencies: ["Convert", "Isolate"],
+            path: "Modules/Loader"
+        ),
+        .target(
             name: "JSRun",
-            dependencies: ["Platform", "Convert", "Isolate", "Ops"],
+            dependencies: ["Platform", "Convert", "Isolate", "Ops", "Loader"],
             path: "Modules/JSRun"
         ),
         .executableTarget(
@@ -78,6 +84,8 @@ let package = Package(
         .testTarget(name: "ConvertTests", dependencies: ["Convert"], path: "Tests/ConvertTests"),
         .testTarget(name: "IsolateTests", dependencies: ["Isolate"], path: "Tests/IsolateTests"),
         .testTarget(name: "OpsTests", dependencies: ["Ops"], path: "Tests/OpsTests"),
+        // Ops for host functions that call back into the loader; fixtures in Tests/Fixtures.
+        .testTarget(name: "LoaderTests", dependencies: ["Loader", "Ops"], path: "Tests/LoaderTests"),
         .testTarget(name: "JSRunTests", dependencies: ["JSRun"], path: "Tests/JSRunTests"),
         .testTarget(
             name: "JSRunCLITests",

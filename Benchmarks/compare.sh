@@ -2,17 +2,30 @@
 # Prints JSRun's benchmark figures beside the reference Python library jsrun 0.3.0 and
 # mini-racer as a markdown table (`make bench-compare`).
 #
-# Run from anywhere: bash Benchmarks/compare.sh [--quick]
+# Run from anywhere: bash Benchmarks/compare.sh [--quick] [--only-modules]
 # It sets up the peers' venv (peers/setup.sh), runs the Swift Figures executable in release
-# mode, runs peers/peers.py in the venv, and joins both with compare.py.
+# mode, runs peers/peers.py in the venv, and joins both with compare.py. --only-modules
+# measures the module graph's figures alone (JSRun and the reference; mini-racer has no modules).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 quick=()
-if [[ "${1:-}" == "--quick" ]]; then
-    quick=(--quick)
-fi
+figures_only=()
+peers_only=()
+for argument in "$@"; do
+    case "$argument" in
+    --quick) quick=(--quick) ;;
+    --only-modules)
+        figures_only=(--only-modules)
+        peers_only=(--one jsrun --only module_graph)
+        ;;
+    *)
+        echo "usage: compare.sh [--quick] [--only-modules]" >&2
+        exit 2
+        ;;
+    esac
+done
 
 jsrun_json="$(mktemp --suffix=.jsrun.json)"
 peers_json="$(mktemp --suffix=.peers.json)"
@@ -21,6 +34,6 @@ trap 'rm -f "$jsrun_json" "$peers_json"' EXIT
 bash Benchmarks/peers/setup.sh
 # Build first with its log on stderr, so that only the figures reach the JSON file.
 (cd Benchmarks && swift build -c release --product Figures >&2 &&
-    swift run -c release --skip-build Figures --json "${quick[@]}") >"$jsrun_json"
-Benchmarks/peers/.venv/bin/python Benchmarks/peers/peers.py --json "${quick[@]}" >"$peers_json"
+    swift run -c release --skip-build Figures --json "${quick[@]}" "${figures_only[@]}") >"$jsrun_json"
+Benchmarks/peers/.venv/bin/python Benchmarks/peers/peers.py --json "${quick[@]}" "${peers_only[@]}" >"$peers_json"
 python3 Benchmarks/compare.py "$jsrun_json" "$peers_json"

@@ -27,6 +27,13 @@ The peers are "jsrun" (the reference Python library, jsrun 0.3.0) and "mini_race
                                  JavaScript function `count(rows)`
     bytes_16mib_out_gbps         GB/s returning a 16 MiB Uint8Array as bytes
     bytes_16mib_in_gbps          GB/s passing 16 MiB of bytes to `count(bytes)` (a Uint8Array)
+    module_graph_static_ms       median ms to evaluate the entry of a graph of 200 small modules
+                                 registered as static modules (a fresh runtime per run)
+    module_graph_async_loader_ms the same graph served by a resolver and an async module loader
+                                 (jsrun: set_module_resolver, set_module_loader, eval_module_async)
+    module_graph_*_cold_ms       the same two with sources new to the process in every run (a
+                                 comment ends each): JSRun keeps V8's code for modules it compiles
+                                 again; jsrun keeps none, so its figures should match the others
 
 Each measurement runs in a fresh subprocess of this script (a hidden `--measure` flag),
 so a crash or hang loses only that figure (reported on stderr, printed as null), and the
@@ -38,7 +45,8 @@ Run with the venv that setup.sh makes:
     Benchmarks/peers/.venv/bin/python Benchmarks/peers/peers.py [--json] [--quick] [--one LIB]
 
 --json prints {"jsrun": {...}, "mini_racer": {...}}; --quick runs ~10x fewer iterations;
---one jsrun|mini_racer measures one library only.
+--one jsrun|mini_racer measures one library only; --only GROUP[,GROUP] measures those groups
+only (module_graph: the two module figures).
 """
 
 from __future__ import annotations
@@ -69,6 +77,12 @@ GROUPS = {
     "host_call_typed": ("host_call_typed_ns",),
     "host_call_async": ("host_call_async_us",),
     "values": ("rows_20k_to_swift_ms", "rows_20k_to_js_ms", "bytes_16mib_out_gbps", "bytes_16mib_in_gbps"),
+    "module_graph": (
+        "module_graph_static_ms",
+        "module_graph_async_loader_ms",
+        "module_graph_static_cold_ms",
+        "module_graph_async_loader_cold_ms",
+    ),
 }
 KEYS = tuple(key for keys in GROUPS.values() for key in keys)
 
@@ -99,6 +113,28 @@ HOST_SYNC_CALLS = 100_000
 HOST_ASYNC_CALLS = 20_000
 HOST_RUNS = 5
 HOST_RUNS_QUICK = 3
+
+# (l), (m): the module graph of Benchmarks/Sources/Workloads, and how many fresh runtimes the
+# median is taken over.
+MODULE_GRAPH_SIZE = 200
+MODULE_RUNS = 20
+MODULE_RUNS_QUICK = 5
+
+
+def module_graph(count: int = MODULE_GRAPH_SIZE, salt: str | None = None) -> dict[str, str]:
+    """Workloads.moduleGraph: m{i} imports m{2i+1}, m{2i+2} and the last (shared) module, and
+    exports `total`, the number of modules in its subtree (so m0's is `count`). A salt ends
+    every source with a comment, so that the sources are new to the process."""
+    shared = f"m{count - 1}"
+    graph = {shared: "export const unit = 1; export const total = 1;"}
+    for index in range(count - 1):
+        children = [child for child in (2 * index + 1, 2 * index + 2) if child < count]
+        imports = [f"import {{ total as t{child} }} from 'm{child}';" for child in children]
+        total = " + ".join(["unit"] + [f"t{child}" for child in children])
+        graph[f"m{index}"] = "\n".join(imports + [f"import {{ unit }} from '{shared}';", f"export const total = {total};"])
+    if salt is not None:
+        return {name: f"{source}\n// {salt}" for name, source in graph.items()}
+    return graph
 
 
 def host_call_double_script(calls: int) -> str:
@@ -254,6 +290,56 @@ class JsrunPeer:
             self.close(runtime)
 
 
+    def time_module_graph(self, runs: int, cold: bool = False) -> tuple[list[float], list[float]] | None:
+        """(l) add_static_module + eval_module, and (m) set_module_resolver + set_module_loader
+        (async) + eval_module_async, each in a fresh runtime (one entry module per runtime is
+        all jsrun allows, and modules are cached per runtime); only the evaluation is timed.
+        With `cold`, every run has sources of its own."""
+        runs_made = iter(range(1_000_000))
+
+        def next_graph() -> dict[str, str]:
+            return module_graph(salt=f"cold run {next(runs_made)}" if cold else None)
+
+        def static_run() -> float:
+            graph = next_graph()
+            runtime = self.create()
+            try:
+                for name, source in graph.items():
+                    runtime.add_static_module(name, source)
+                start = time.perf_counter()
+                exports = runtime.eval_module("m0")
+                elapsed = time.perf_counter() - start
+            finally:
+                self.close(runtime)
+            assert exports["total"] == MODULE_GRAPH_SIZE, f"the graph gave {exports!r}"
+            return elapsed
+
+        async def async_run() -> float:
+            graph = next_graph()
+
+            async def load(url: str) -> str:
+                return graph[url.removeprefix("bench:")]
+
+            runtime = self.create()
+            try:
+                runtime.set_module_resolver(lambda specifier, referrer: f"bench:{specifier}")
+                runtime.set_module_loader(load)
+                start = time.perf_counter()
+                exports = await runtime.eval_module_async("m0")
+                elapsed = time.perf_counter() - start
+            finally:
+                self.close(runtime)
+            assert exports["total"] == MODULE_GRAPH_SIZE, f"the graph gave {exports!r}"
+            return elapsed
+
+        async def async_runs() -> list[float]:
+            return [await async_run() for _ in range(runs)]
+
+        static_run()  # warm-ups
+        asyncio.run(async_run())
+        return [static_run() for _ in range(runs)], asyncio.run(async_runs())
+
+
 class MiniRacerPeer:
     """py_mini_racer: `MiniRacer()`, `.eval`, `.execute` (JSON), promises' `.get()`, `.close()`."""
 
@@ -368,6 +454,10 @@ class MiniRacerPeer:
                 self.close(runtime)
 
         return asyncio.run(run())
+
+    def time_module_graph(self, runs: int, cold: bool = False) -> tuple[list[float], list[float]] | None:
+        print("peers.py: mini_racer: no ES module loading (no import of other modules), no figure", file=sys.stderr)
+        return None
 
 
 PEERS: dict[str, Callable[[], Any]] = {"jsrun": JsrunPeer, "mini_racer": MiniRacerPeer}
@@ -569,6 +659,17 @@ def measure_values(peer: Any, scale: int) -> dict[str, float | None]:
     return peer.time_values(20 if scale == 1 else 5)
 
 
+def measure_module_graph(peer: Any, scale: int) -> dict[str, float | None]:
+    runs = MODULE_RUNS if scale == 1 else MODULE_RUNS_QUICK
+    figures: dict[str, float | None] = {}
+    for cold, suffix in ((False, ""), (True, "_cold")):
+        samples = peer.time_module_graph(runs, cold=cold)
+        static, loaded = samples if samples is not None else (None, None)
+        figures[f"module_graph_static{suffix}_ms"] = None if static is None else statistics.median(static) * 1e3
+        figures[f"module_graph_async_loader{suffix}_ms"] = None if loaded is None else statistics.median(loaded) * 1e3
+    return figures
+
+
 MEASUREMENTS = {
     "round_trip": measure_round_trip,
     "async_resolved": measure_async_resolved,
@@ -581,6 +682,7 @@ MEASUREMENTS = {
     "host_call_typed": measure_host_call_typed,
     "host_call_async": measure_host_call_async,
     "values": measure_values,
+    "module_graph": measure_module_graph,
 }
 
 
@@ -624,18 +726,18 @@ def parse_figures(stdout: str) -> dict | None:
     return figures if isinstance(figures, dict) else None
 
 
-def measure_library(library: str, quick: bool) -> dict:
+def measure_library(library: str, quick: bool, groups: list[str]) -> dict:
     deadline = time.monotonic() + LIBRARY_TIMEOUT_SECONDS
     figures: dict = {}
-    for group in GROUPS:
+    for group in groups:
         figures.update(measure_in_subprocess(library, group, quick, deadline - time.monotonic()))
-    return {key: figures.get(key) for key in KEYS}
+    return {key: figures.get(key) for group in groups for key in GROUPS[group]}
 
 
 def print_table(results: dict[str, dict]) -> None:
     libraries = list(results)
     print(f"{'figure':<30}" + "".join(f"{name:>14}" for name in libraries))
-    for key in KEYS:
+    for key in (key for key in KEYS if any(key in figures for figures in results.values())):
         cells = (results[name].get(key) for name in libraries)
         print(f"{key:<30}" + "".join(f"{'-' if v is None else f'{v:.3f}':>14}" for v in cells))
 
@@ -645,8 +747,13 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--quick", action="store_true", help="~10x fewer iterations")
     parser.add_argument("--one", metavar="LIB", help="measure only LIB: jsrun or mini_racer")
+    parser.add_argument("--only", metavar="GROUPS", help="measure only these groups, comma-separated")
     parser.add_argument("--measure", nargs=2, metavar=("LIB", "GROUP"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
+    arguments.groups = arguments.only.split(",") if arguments.only else list(GROUPS)
+    unknown = [group for group in arguments.groups if group not in GROUPS]
+    if unknown:
+        parser.error(f"unknown group(s) {', '.join(unknown)}; the groups are {', '.join(GROUPS)}")
     if arguments.one is not None:
         arguments.one = arguments.one.replace("-", "_")
         if arguments.one not in LIBRARIES:
@@ -661,7 +768,7 @@ def main() -> None:
         run_measurement(library, group, 10 if arguments.quick else 1)
         return
     libraries = [arguments.one] if arguments.one else list(LIBRARIES)
-    results = {library: measure_library(library, arguments.quick) for library in libraries}
+    results = {library: measure_library(library, arguments.quick, arguments.groups) for library in libraries}
     if arguments.json:
         print(json.dumps(results, indent=2))
     else:

@@ -43,6 +43,8 @@ final class Engine: @unchecked Sendable {
     var host = HostState()
     /// Async host calls running on the concurrency pool, by the resolver of their promise.
     let asyncCalls = Mutex<[UInt32: Task<Void, Never>]>([:])
+    /// The module loader's hooks and its loads in flight (see ModuleHooks.swift).
+    let modules = ModuleHooks()
 
     /// The lifecycle and the call running now, shared with the threads that stop calls.
     struct Control {
@@ -134,7 +136,8 @@ final class Engine: @unchecked Sendable {
         options.timers_enabled = config.permissions.contains(.timers)
         options.host = cv8_host(
             context: Unmanaged.passUnretained(self).toOpaque(), console: consoleCallback, wake: wakeCallback,
-            call: hostCallback)
+            call: hostCallback, import_module: importModuleCallback, link_module: linkModuleCallback,
+            resolve_module: resolveModuleCallback)
         guard let isolate = cv8_isolate_new(&options) else {
             started.fail(RuntimeError.creationFailed("V8 could not create an isolate and its context"))
             finished.succeed(())
@@ -152,9 +155,10 @@ final class Engine: @unchecked Sendable {
         }
 
         while true {
-            // While async host calls are out, their results come back within microseconds as a
-            // rule: wait for them a little longer before parking (a wake-up costs tens).
-            let spin = asyncCalls.withLock { $0.isEmpty } ? Self.idleSpin : Self.asyncResultSpin
+            // While async host calls (or module loads) are out, their results come back within
+            // microseconds as a rule: wait for them a little longer before parking (a wake-up
+            // costs tens).
+            let spin = asyncCalls.withLock { $0.isEmpty } && modules.isIdle ? Self.idleSpin : Self.asyncResultSpin
             let batch = queue.take(spinningFor: spin, until: nextTimer)
             if batch.isClosed {
                 for job in batch.jobs { job(nil) }
@@ -166,13 +170,14 @@ final class Engine: @unchecked Sendable {
             let wait = cv8_timers_next(isolate)
             if wait == 0 { runTimers() } else { noteTimer(wait) }
             if !pending.isEmpty { settlePending() }
-            if !idleWaiters.isEmpty && nextTimer == nil && pending.isEmpty { wakeIdleWaiters() }
+            if !idleWaiters.isEmpty && nextTimer == nil && pending.isEmpty && modules.isIdle { wakeIdleWaiters() }
         }
         shutDown()
     }
 
     private func shutDown() {
         cancelAsyncCalls()
+        modules.cancelLoads()
         let error = endingError
         for call in pending {
             cv8_promise_release(isolate, call.promise)
@@ -359,6 +364,53 @@ final class Engine: @unchecked Sendable {
             // The task gets its error now, not when the call's turn comes.
             completion.fail(CancellationError())
         }
+    }
+
+    /// `performAsync` for a synchronous caller (the module loader's `evalModule`): blocks the
+    /// calling thread, which must not be the runtime thread, until the value is there or the
+    /// timeout passes, while the event loop runs timers and module loads.
+    func performAwaiting(
+        _ kind: RuntimeStats.ExecutionKind, timeout: Duration?,
+        _ work: @escaping @Sendable (Engine) throws -> cv8_result
+    ) throws -> JSValue {
+        precondition(!isOnRuntimeThread, "the runtime thread cannot wait for its own event loop")
+        let call = nextCallID.add(1, ordering: .relaxed).newValue
+        let completion = Completion<JSValue>()
+        let accepted = queue.push { engine in
+            guard let engine else { return completion.fail(self.endingError) }
+            engine.begin(call, kind, completion) { try work(engine) }
+        }
+        guard accepted else { throw endingError }
+        let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0, failing: completion) }
+        defer { watchdog.map(Watchdog.shared.cancel) }
+        return try completion.wait(spinningFor: Self.callerSpin)
+    }
+
+    /// The call whose JavaScript runs now, 0 for none; on the runtime thread.
+    var currentCall: UInt64 { control.withLock { $0.runningCall } }
+
+    /// Runs `work`, which runs JavaScript on behalf of call `call` after that call's job ended (a
+    /// module graph that finished loading), under that call's limits: in place while a call
+    /// runs; as `call` while it waits for its promise, so that its timeout and cancellation stop
+    /// `work`; else, unless `onlyIfWaiting`, as a call of its own under the configured timeout,
+    /// as timers run. On the runtime thread; returns whether `work` ran.
+    @discardableResult
+    func resume(_ call: UInt64, onlyIfWaiting: Bool, _ work: () -> Void) -> Bool {
+        if currentCall != 0 {
+            work()
+            return true
+        }
+        if call != 0 && pending.contains(where: { $0.id == call }) {
+            // Throws only when the call was stopped meanwhile; its expiry job fails it.
+            return (try? running(call, work)) != nil
+        }
+        if onlyIfWaiting { return false }
+        let alone = nextCallID.add(1, ordering: .relaxed).newValue
+        let watchdog = config.timeout.map { startWatchdog(for: alone, after: $0, failing: Completion<Void>?.none) }
+        defer { watchdog.map(Watchdog.shared.cancel) }
+        // A new id, so nothing can have stopped it before it starts.
+        try! running(alone, work)
+        return true
     }
 
     /// Runs the start of an async call; a pending promise joins the event loop's list.

@@ -259,7 +259,8 @@ extension Engine {
 
     // MARK: - Replies
 
-    private func reply(_ value: JSValue) -> cv8_host_reply {
+    /// A value as the shim takes it back from the host (`host` keeps its bytes until the next reply).
+    func reply(_ value: JSValue) -> cv8_host_reply {
         if let scalar = scalarReply(value) { return scalar }
         do {
             try V8ValueWriter.encode(
@@ -301,7 +302,7 @@ extension Engine {
 
     /// A Swift error as JavaScript sees it: an Error named after the Swift type (or the
     /// JavaScript error it is), with the error's description as its message.
-    private func reply(_ error: any Error, name: String? = nil) -> cv8_host_reply {
+    func reply(_ error: any Error, name: String? = nil) -> cv8_host_reply {
         var errorName = name ?? String(describing: type(of: error))
         var message = String(describing: error)
         if let javaScriptError = error as? JavaScriptError {

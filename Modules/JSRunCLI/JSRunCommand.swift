@@ -16,9 +16,16 @@ struct JSRunCommand: AsyncParsableCommand {
             is left. An uncaught exception is printed to standard error with its JavaScript \
             stack, and the exit code is 1.
 
+            A file ending in .mjs, or any file or -c code with --module, runs as an ES module \
+            instead, and prints nothing itself (use --console): it may import files under its \
+            own directory (or --module-root) with relative or absolute specifiers, JSON files \
+            with assert { type: 'json' }, and use top-level await. An import that leads outside \
+            the root is refused.
+
             Examples:
               jsrun -c '[1, 2, 3].map(x => x * 2)'
               jsrun Examples/scripts/demo.js
+              jsrun --console app/main.mjs
               jsrun --console -c 'setTimeout(() => console.log("later"), 100); "now"'
               jsrun --timeout 0.5 -c 'while (true) {}'
               jsrun --max-heap 16 -c 'const a = []; for (;;) a.push(new Array(1e5))'
@@ -51,6 +58,16 @@ struct JSRunCommand: AsyncParsableCommand {
     @Flag(help: "Print console.log/info/debug to standard output and console.warn/error to standard error.")
     var console = false
 
+    @Flag(help: "Run the file (or -c code) as an ES module; a file ending in .mjs always is one.")
+    var module = false
+
+    @Option(
+        name: .customLong("module-root"),
+        help: ArgumentHelp(
+            "The directory a module may import files from (default: the module file's directory; with -c, the "
+                + "current directory).", valueName: "directory"))
+    var moduleRoot: String?
+
     func validate() throws {
         if let timeout, !(timeout > 0 && timeout.isFinite) {
             throw ValidationError("--timeout must be a positive number of seconds, not \(timeout).")
@@ -69,8 +86,12 @@ struct JSRunCommand: AsyncParsableCommand {
         do {
             let runtime = try Runtime(config)
             defer { runtime.close() }
-            let result = try await runtime.evalAsync(source, name: name)
-            if !result.isUndefined { print(result.displayString) }
+            if isModule {
+                try await runModule(in: runtime, source: source)
+            } else {
+                let result = try await runtime.evalAsync(source, name: name)
+                if !result.isUndefined { print(result.displayString) }
+            }
             try await runtime.waitUntilIdle()
         } catch let error as JavaScriptError {
             printError("Uncaught \(error)")
@@ -89,6 +110,28 @@ struct JSRunCommand: AsyncParsableCommand {
             maxHeapSize: maxHeap.map { $0 << 20 },
             console: console ? .standardStreams : .disabled
         )
+    }
+
+    private var isModule: Bool { module || file?.hasSuffix(".mjs") == true }
+
+    /// Evaluates the file (or the -c code) as an ES module whose imports are files under the
+    /// module root.
+    private func runModule(in runtime: Runtime, source: String) async throws {
+        let entry: String
+        let root: URL
+        if let file {
+            // The real path, so that a symlinked entry's own directory is the root.
+            let path = URL(fileURLWithPath: file).resolvingSymlinksInPath()
+            entry = path.path
+            root = moduleRoot.map { URL(fileURLWithPath: $0) } ?? path.deletingLastPathComponent()
+        } else {
+            // The code is a module of its own; its relative imports start from the root.
+            entry = "<eval>"
+            runtime.addStaticModule(entry, source: source)
+            root = URL(fileURLWithPath: moduleRoot ?? FileManager.default.currentDirectoryPath)
+        }
+        runtime.useFileModules(try FileModuleLoader(root: root.path))
+        try await runtime.evalModuleAsync(entry)
     }
 
     /// The code to run and the name it has in stack traces.

@@ -58,8 +58,11 @@ import Testing
     @Test func helpExplainsEveryOption() throws {
         let run = try JSRunProcess.run(["--help"])
         #expect(run.status == 0)
-        let options = ["-c <code>", "<file>", "--v8-flags <flags>", "--timeout <seconds>", "--max-heap <megabytes>"]
-        for option in options + ["--console", "--version", "--help"] {
+        let options = [
+            "-c <code>", "<file>", "--v8-flags <flags>", "--timeout <seconds>", "--max-heap <megabytes>",
+            "--module-root <directory>",
+        ]
+        for option in options + ["--console", "--module", "--version", "--help"] {
             #expect(run.stdout.contains(option), "help does not mention \(option)")
         }
     }

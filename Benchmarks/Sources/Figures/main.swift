@@ -34,8 +34,70 @@ func medianSecondsAsync(batches: Int, perBatch: Int, _ body: @Sendable () async 
     return samples.sorted()[samples.count / 2]
 }
 
+/// (l), (m) Loads the 200-module graph in fresh runtimes: the median of `runs` evaluations
+/// of `m0`, each in a runtime of its own (creating it and registering the graph are not timed;
+/// modules are cached per runtime). In ms. The `_cold` figures give every run sources of its
+/// own, compiled for the first time in the process: no code from the shim's code cache.
+@concurrent
+func moduleGraphFigures(runs: Int) async throws -> [String: Double] {
+    func median(
+        _ prepare: (Runtime, String?) -> Void, cold: Bool = false, _ measure: (Runtime) async throws -> Void
+    ) async throws -> Double {
+        var samples: [Double] = []
+        for run in 0..<runs {
+            let runtime = try Runtime()
+            prepare(runtime, cold ? "cold run \(run)" : nil)
+            let start = ContinuousClock.now
+            try await measure(runtime)
+            samples.append(start.duration(to: .now) / .milliseconds(1))
+            runtime.close()
+        }
+        return samples.sorted()[samples.count / 2]
+    }
+    // Warm-ups, for V8's and the code's first use.
+    for salt in ["warm-up", nil, nil] {
+        let runtime = try Runtime()
+        Workloads.setModuleGraphLoader(runtime, salt: salt)
+        try await Workloads.evalModuleGraphAsync(runtime)
+        runtime.close()
+    }
+    return [
+        "module_graph_static_ms": try await median(Workloads.addStaticModuleGraph) {
+            try Workloads.evalModuleGraph($0)
+        },
+        "module_graph_async_loader_ms": try await median(Workloads.setModuleGraphLoader) {
+            try await Workloads.evalModuleGraphAsync($0)
+        },
+        "module_graph_static_cold_ms": try await median(Workloads.addStaticModuleGraph, cold: true) {
+            try Workloads.evalModuleGraph($0)
+        },
+        "module_graph_async_loader_cold_ms": try await median(Workloads.setModuleGraphLoader, cold: true) {
+            try await Workloads.evalModuleGraphAsync($0)
+        },
+    ]
+}
+
+/// Prints the figures: JSON with `--json`, else one per line.
+func printFigures(_ figures: [String: Double]) throws {
+    if CommandLine.arguments.contains("--json") {
+        let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    } else {
+        for (key, value) in figures.sorted(by: { $0.key < $1.key }) {
+            print(key.padding(toLength: 36, withPad: " ", startingAt: 0), String(format: "%.3f", value))
+        }
+    }
+}
+
 let quick = CommandLine.arguments.contains("--quick")
 let scale = quick ? 10 : 1
+let moduleRuns = quick ? 5 : 20
+
+// `--only-modules`: the module graph's figures alone, (l) and (m).
+if CommandLine.arguments.contains("--only-modules") {
+    try printFigures(try await moduleGraphFigures(runs: moduleRuns))
+    exit(0)
+}
 
 // Memory first, while the process is fresh.
 let memory = try Workloads.idleMemory(idle: quick ? .seconds(1) : .seconds(2))
@@ -108,6 +170,8 @@ let hostCallAsync =
     } / Double(asyncCalls)
 hostRuntime.close()
 
+let moduleGraph = try await moduleGraphFigures(runs: moduleRuns)
+
 let figures: [String: Double] = [
     "eval_round_trip_us": roundTrip * 1e6,
     "eval_async_resolved_us": asyncResolved * 1e6,
@@ -127,12 +191,5 @@ let figures: [String: Double] = [
     "rows_20k_to_js_ms": rowsToJavaScript * 1e3,
     "bytes_16mib_out_gbps": gigabytesPerSecond(bytesOut),
     "bytes_16mib_in_gbps": gigabytesPerSecond(bytesIn),
-]
-if CommandLine.arguments.contains("--json") {
-    let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])
-    print(String(decoding: data, as: UTF8.self))
-} else {
-    for (key, value) in figures.sorted(by: { $0.key < $1.key }) {
-        print(key.padding(toLength: 30, withPad: " ", startingAt: 0), String(format: "%.3f", value))
-    }
-}
+].merging(moduleGraph) { first, _ in first }
+try printFigures(figures)

@@ -184,6 +184,70 @@ public enum Workloads {
         try count.call(bytes)
     }
 
+    /// (l), (m) The number of modules in the graph that `moduleGraph` makes.
+    public static let moduleGraphSize = 200
+
+    /// (l), (m) A graph of `count` small modules, `m0` to `m{count-1}`, the same that
+    /// `peers/peers.py` gives the reference: module `i` imports `m{2i+1}` and `m{2i+2}` (a
+    /// binary tree) and the last module (a dependency they all share), and exports `total`, the
+    /// number of modules in its subtree. So `m0`'s total is `count`. A `salt` ends every source
+    /// with a comment, so that the process has compiled none of them before (a first load: no
+    /// cached code).
+    public static func moduleGraph(count: Int = moduleGraphSize, salt: String? = nil) -> [String: String] {
+        let shared = "m\(count - 1)"
+        var graph: [String: String] = [:]
+        for index in 0..<count {
+            let children = [2 * index + 1, 2 * index + 2].filter { $0 < count }
+            if index == count - 1 {
+                graph["m\(index)"] = "export const unit = 1; export const total = 1;"
+                continue
+            }
+            let imports = children.map { "import { total as t\($0) } from 'm\($0)';" }
+            let sum = (["unit"] + children.map { "t\($0)" }).joined(separator: " + ")
+            graph["m\(index)"] =
+                (imports + ["import { unit } from '\(shared)';", "export const total = \(sum);"]).joined(
+                    separator: "\n")
+        }
+        return salt.map { salt in graph.mapValues { $0 + "\n// \(salt)" } } ?? graph
+    }
+
+    /// (l) Registers the graph as static modules.
+    public static func addStaticModuleGraph(_ runtime: Runtime, salt: String? = nil) {
+        for (name, source) in moduleGraph(salt: salt) { runtime.addStaticModule(name, source: source) }
+    }
+
+    /// (m) Serves the graph through a resolver (`m1` becomes `bench:m1`) and an async loader,
+    /// as an application loading modules from elsewhere would.
+    public static func setModuleGraphLoader(_ runtime: Runtime, salt: String? = nil) {
+        let graph = moduleGraph(salt: salt)
+        runtime.moduleResolver = { specifier, _ in "bench:\(specifier)" }
+        runtime.moduleLoader = { specifier in
+            guard let source = graph[String(specifier.dropFirst("bench:".count))] else {
+                throw UnexpectedResult(description: "the graph has no module \(specifier)")
+            }
+            return source
+        }
+    }
+
+    /// (l) Loads, links and evaluates the graph from `m0` (synchronous `evalModule`); checks
+    /// the total.
+    @inline(never)
+    public static func evalModuleGraph(_ runtime: Runtime) throws {
+        try expectGraphTotal(runtime.evalModule("m0"))
+    }
+
+    /// (m) The same with `evalModuleAsync`, which awaits the loader's loads.
+    @inline(never)
+    public static func evalModuleGraphAsync(_ runtime: Runtime) async throws {
+        try expectGraphTotal(await runtime.evalModuleAsync("m0"))
+    }
+
+    private static func expectGraphTotal(_ exports: JSValue) throws {
+        guard exports["total"] == .number(Double(moduleGraphSize)) else {
+            throw UnexpectedResult(description: "the module graph gave \(exports), not total \(moduleGraphSize)")
+        }
+    }
+
     /// (e) Resident memory of idle runtimes.
     public struct IdleMemory: Sendable {
         public var perRuntimeMB: Double

@@ -26,6 +26,9 @@ struct cv8_timer {
 
 struct cv8_isolate;
 
+// The modules of an isolate (modules.cc).
+struct cv8_modules;
+
 // A bound host function, as its V8 function's data points to it (callbacks.cc).
 struct cv8_binding {
     cv8_isolate *state;
@@ -76,6 +79,8 @@ struct cv8_isolate {
     std::string thrown;
     // Promises that Swift still waits for; released at dispose if Swift did not.
     std::unordered_set<cv8_promise *> promises;
+    // Compiled modules and pending imports (modules.cc).
+    cv8_modules *modules = nullptr;
 };
 
 namespace cv8 {
@@ -96,6 +101,11 @@ void console_emit(cv8_isolate *state, v8::Local<v8::Context> context, int level,
 
 // timers.cc: releases every timer (at dispose).
 void clear_timers(cv8_isolate *state);
+
+// modules.cc: sets up the module callbacks (dynamic import, import.meta) at creation, and
+// releases every module and pending import at dispose.
+void install_modules(cv8_isolate *state);
+void clear_modules(cv8_isolate *state);
 
 // functions.cc: holds `function` as a handle; the result is CV8_FUNCTION with its id and name.
 cv8_result hold_function(cv8_isolate *state, v8::Local<v8::Function> function);

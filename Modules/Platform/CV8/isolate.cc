@@ -43,6 +43,7 @@ cv8_isolate *cv8_isolate_new(const cv8_isolate_options *options) {
     v8::Isolate *isolate = state->isolate;
     isolate->AddNearHeapLimitCallback(near_heap_limit, state);
     cv8::watch_tasks(isolate, state->host);
+    cv8::install_modules(state);
     // The isolate lives on one thread for its whole life, so it stays entered.
     isolate->Enter();
     // Microtasks run when the shim says so: after each job, like a browser's event loop.
@@ -66,6 +67,7 @@ void cv8_isolate_dispose(cv8_isolate *state) {
     for (cv8_promise *promise : state->promises) delete promise;
     state->promises.clear();
     cv8::clear_timers(state);
+    cv8::clear_modules(state);
     state->functions.clear();
     state->resolvers.clear();
     state->handle_template.Reset();

@@ -136,6 +136,10 @@ void cv8_platform_set_flags(const char *flags, size_t length) {
 }
 
 void cv8_platform_initialize(void) {
+    // JSON modules (`import data from "./x.json" assert { type: "json" }`) need import
+    // assertions, which V8 10.2 ships behind this flag; Node 18 sets it as well.
+    static const char kModuleFlags[] = "--harmony-import-assertions";
+    v8::V8::SetFlagsFromString(kModuleFlags, sizeof(kModuleFlags) - 1);
     // Worker threads for GC and compilation: V8 picks a count from the number of cores.
     g_default = v8::platform::NewDefaultPlatform(0, v8::platform::IdleTaskSupport::kDisabled).release();
     g_waking = new WakingPlatform(g_default);

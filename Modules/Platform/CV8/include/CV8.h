@@ -81,6 +81,21 @@ typedef struct cv8_host {
     /// (`count` of them) and `arguments` is NULL.
     cv8_host_reply (*call)(void *context, uint32_t binding, const uint8_t *arguments, size_t length,
                            const cv8_scalar *scalars, size_t count, uint32_t resolver);
+    /// Modules (modules.cc): JavaScript called `import(specifier)` in the script or module named
+    /// `referrer`, with the import assertion `type` (empty when none). The host loads the module
+    /// graph and settles import `import_id` with cv8_module_import_finish or
+    /// cv8_module_import_fail, later: never during this call, which runs inside JavaScript.
+    void (*import_module)(void *context, uint32_t import_id, const char *specifier, size_t specifier_length,
+                          const char *referrer, size_t referrer_length, const char *type, size_t type_length);
+    /// Modules: while cv8_module_instantiate runs, the module that `specifier` (with the import
+    /// assertion `type`, empty when none) stands for in module `referrer`: CV8_OK with `scalar` a
+    /// number, the module's id; or CV8_EXCEPTION, which fails the instantiation.
+    cv8_host_reply (*link_module)(void *context, uint32_t referrer, const char *specifier, size_t specifier_length,
+                                  const char *type, size_t type_length);
+    /// Modules: `import.meta.resolve(specifier)` in the module whose URL is `referrer`: CV8_OK
+    /// with `scalar` a string, the fully qualified specifier; or CV8_EXCEPTION, thrown.
+    cv8_host_reply (*resolve_module)(void *context, const char *specifier, size_t specifier_length,
+                                     const char *referrer, size_t referrer_length);
 } cv8_host;
 
 
@@ -242,6 +257,72 @@ cv8_result cv8_function_call(cv8_isolate *isolate, uint32_t function_id, const u
 const char *cv8_function_name(cv8_isolate *isolate, uint32_t function_id, size_t *length);
 /// Releases a function handle; unknown ids are ignored.
 void cv8_function_release(cv8_isolate *isolate, uint32_t function_id);
+
+// MARK: - Modules (modules.cc)
+//
+// The host owns the module graph: it resolves specifiers, fetches sources (perhaps
+// asynchronously) and compiles each module here, then instantiates the graph from its root. V8
+// asks the host for every import while instantiating (cv8_host.link_module), for every dynamic
+// `import()` (cv8_host.import_module) and for `import.meta.resolve` (cv8_host.resolve_module).
+// An import, dynamic or the host's own entry module, is a promise that the host settles once the
+// graph is loaded: cv8_module_import_finish evaluates the module and fulfils the promise with
+// the namespace when the evaluation (top-level await included) settles.
+
+/// One import of a compiled module (an `import` declaration or an `export ... from`).
+typedef struct cv8_module_request {
+    /// UTF-8.
+    const char *specifier;
+    size_t specifier_length;
+    /// The `type` import assertion, UTF-8; empty when there is none.
+    const char *type;
+    size_t type_length;
+    /// Where the import is in the module, counting from 1.
+    int line;
+    int column;
+} cv8_module_request;
+
+/// What a module's source is.
+typedef enum cv8_module_kind {
+    /// JavaScript.
+    CV8_MODULE_JAVASCRIPT = 0,
+    /// JSON: the default export is the parsed value.
+    CV8_MODULE_JSON = 1,
+    /// Text: the default export is the source itself, a string.
+    CV8_MODULE_TEXT = 2,
+} cv8_module_kind;
+
+/// Compiles `source` as a module of `kind` whose URL is `url` (its `import.meta.url`, and the
+/// file of its stack frames). CV8_OK with `*module_id` set and `*requests` pointing to its
+/// `*request_count` imports (valid until the next call that takes the isolate). Or
+/// CV8_EXCEPTION: a SyntaxError (or JSON's) whose one frame says where.
+/// The code V8 makes for a JavaScript module is kept for the whole process from the second
+/// compile of the same URL and source on (up to 16 MiB, oldest out first), so that later
+/// compiles of them, in any isolate, skip parsing.
+cv8_result cv8_module_compile(cv8_isolate *isolate, const char *url, size_t url_length, const char *source,
+                              size_t source_length, cv8_module_kind kind, uint32_t *module_id,
+                              const cv8_module_request **requests, size_t *request_count);
+/// Forgets a compiled module (one whose graph failed to load); V8 frees it when nothing uses it.
+void cv8_module_release(cv8_isolate *isolate, uint32_t module_id);
+/// Instantiates module `module_id` and its graph, linking each import through
+/// cv8_host.link_module. CV8_OK, or CV8_EXCEPTION (an import the host refused, an export that
+/// does not exist). A module instantiated before is left as it is.
+cv8_result cv8_module_instantiate(cv8_isolate *isolate, uint32_t module_id);
+
+/// Starts an import that the host settles (the host's own entry module): CV8_PENDING with
+/// `promise`, which fulfils with the module's exports as a plain object (functions in it as
+/// function handles), and `*import_id` for cv8_module_import_finish or _fail.
+cv8_result cv8_module_import_new(cv8_isolate *isolate, uint32_t *import_id);
+/// Settles import `import_id` with module `module_id`, instantiated: evaluates the module (one
+/// evaluated before is not run again: its first evaluation's outcome stands) and, when the
+/// evaluation settles, fulfils the import's promise with the namespace or rejects it with the
+/// evaluation's error. CV8_OK, or CV8_TERMINATED or CV8_HEAP_LIMIT when execution was stopped
+/// (the promise then never settles). Unknown imports are ignored.
+cv8_status cv8_module_import_finish(cv8_isolate *isolate, uint32_t import_id, uint32_t module_id);
+/// Rejects import `import_id` with the host's error (`reply`, with CV8_EXCEPTION, as for an
+/// async host call), then runs the microtasks. Unknown imports are ignored.
+void cv8_module_import_fail(cv8_isolate *isolate, uint32_t import_id, cv8_host_reply reply);
+/// Forgets import `import_id` without settling it (nobody waits for it any more).
+void cv8_module_import_release(cv8_isolate *isolate, uint32_t import_id);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,6 @@
+// even.js and odd.js import each other.
+import { isOdd } from './odd.js';
+
+export function isEven(n) {
+  return n === 0 ? true : isOdd(n - 1);
+}

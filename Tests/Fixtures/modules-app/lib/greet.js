@@ -1,0 +1,5 @@
+import { capitalize } from './text.js';
+
+export function greet(name) {
+  return `Hello, ${capitalize(name)}!`;
+}
