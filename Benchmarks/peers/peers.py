@@ -99,7 +99,7 @@ BUSY_TIMEOUT_SECONDS = 0.05
 MEGABYTE = 1024 * 1024
 IDLE_RUNTIMES = 16
 
-# Values (l)-(o): the data of Benchmarks/Sources/Workloads `valuesSetup`, built once.
+# Values (n)-(q): the data of Benchmarks/Sources/Workloads `valuesSetup`, built once.
 VALUES_SETUP = (
     "globalThis.rows = Array.from({length: 20000}, (_, i) => ({i, s: 'item' + i, f: i * 0.5}));"
     "globalThis.bytes = new Uint8Array(16 << 20).fill(7);"
@@ -183,7 +183,7 @@ class JsrunPeer:
         return runtime.eval("makeObjects()")
 
     def time_values(self, runs: int) -> dict[str, float | None]:
-        """(l)-(o) with limits raised past 16 MiB (the default max_serialization_bytes is 10 MiB)."""
+        """(n)-(q) with limits raised past 16 MiB (the default max_serialization_bytes is 10 MiB)."""
         runtime = self.jsrun.Runtime(self.jsrun.RuntimeConfig(max_serialization_bytes=64 * MEGABYTE))
         try:
             runtime.eval(VALUES_SETUP)
@@ -364,7 +364,7 @@ class MiniRacerPeer:
         return runtime.execute("makeObjects()")
 
     def time_values(self, runs: int) -> dict[str, float | None]:
-        """(l) through `execute` (JSON), as for objects; no equivalent of the others."""
+        """(n) through `execute` (JSON), as for objects; no equivalent of the others."""
         runtime = self.create()
         try:
             runtime.eval(VALUES_SETUP)

@@ -1,4 +1,5 @@
 import Benchmark
+import Foundation
 import JSRun
 import Workloads
 
@@ -148,5 +149,66 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         try await Workloads.evalModuleGraphAsync(runtime)
         benchmark.stopMeasurement()
+    }
+
+    // (n)-(q): values both ways, on data built once per benchmark.
+    let setUpValues: Benchmark.BenchmarkSetupHook = {
+        let runtime = try Runtime()
+        try runtime.eval(Workloads.valuesSetup)
+        shared.runtime = runtime
+    }
+
+    Benchmark("(n) 20,000 rows {i, s, f} to a Swift JSValue") { benchmark in
+        blackHole(try Workloads.rowsToJSValue(shared.runtime!))
+    } setup: {
+        try await setUpValues()
+    } teardown: {
+        try await tearDown()
+    }
+
+    Benchmark("(n') the same rows through V8's ValueSerializer alone") { benchmark in
+        blackHole(try Workloads.rowsSerializedByV8(shared.runtime!))
+    } setup: {
+        try await setUpValues()
+    } teardown: {
+        try await tearDown()
+    }
+
+    Benchmark("(o) the same rows into a Decodable struct array") { benchmark in
+        blackHole(try Workloads.rowsToDecodable(shared.runtime!))
+    } setup: {
+        try await setUpValues()
+    } teardown: {
+        try await tearDown()
+    }
+
+    Benchmark("(p) the same rows from Swift into JavaScript") { benchmark in
+        let count = try shared.runtime!.eval("count").function!
+        let rows = Workloads.rowsValue()
+        benchmark.startMeasurement()
+        blackHole(try Workloads.rowsToJavaScript(count, rows))
+    } setup: {
+        try await setUpValues()
+    } teardown: {
+        try await tearDown()
+    }
+
+    Benchmark("(q) a 16 MiB Uint8Array out of JavaScript") { benchmark in
+        blackHole(try Workloads.bytesOut(shared.runtime!))
+    } setup: {
+        try await setUpValues()
+    } teardown: {
+        try await tearDown()
+    }
+
+    Benchmark("(q) 16 MiB of bytes into JavaScript") { benchmark in
+        let count = try shared.runtime!.eval("count").function!
+        let bytes = JSValue.bytes(JSBytes(Data(repeating: 7, count: 16 << 20)))
+        benchmark.startMeasurement()
+        blackHole(try Workloads.bytesIn(count, bytes))
+    } setup: {
+        try await setUpValues()
+    } teardown: {
+        try await tearDown()
     }
 }

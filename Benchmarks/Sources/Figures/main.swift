@@ -126,7 +126,7 @@ let objects = try medianSeconds(batches: 20 / (quick ? 4 : 1), perBatch: 1) { _ 
 runtime.close()
 let lifecycle = try medianSeconds(batches: 10, perBatch: 10 / (quick ? 2 : 1)) { try Workloads.createEvalClose() }
 
-// (l)-(o): values both ways, on data built once.
+// (n)-(q): values both ways, on data built once.
 let valuesRuntime = try Runtime()
 try valuesRuntime.eval(Workloads.valuesSetup)
 let countFunction = try valuesRuntime.eval("count").function!

@@ -126,7 +126,7 @@ public enum Workloads {
 
     // MARK: - Values (issue "Convert"): the same 20,000 rows, already built, both ways
 
-    /// Builds the data of (l)-(o) once per runtime: `rows`, 20,000 objects `{i, s, f}` as in (d);
+    /// Builds the data of (n)-(q) once per runtime: `rows`, 20,000 objects `{i, s, f}` as in (d);
     /// `bytes`, a 16 MiB `Uint8Array`; and `count`, a function that reads what it is given.
     public static let valuesSetup = """
         globalThis.rows = Array.from({length: 20000}, (_, i) => ({i, s: 'item' + i, f: i * 0.5}));
@@ -134,51 +134,51 @@ public enum Workloads {
         globalThis.count = (value) => value.length;
         """
 
-    /// One row of (m), decoded from `{i, s, f}`.
+    /// One row of (o), decoded from `{i, s, f}`.
     public struct Row: Codable, Sendable {
         public var i: Int
         public var s: String
         public var f: Double
     }
 
-    /// The rows as Swift builds them for (n): what (l) returns.
+    /// The rows as Swift builds them for (p): what (n) returns.
     public static func rowsValue() -> JSValue {
         .array(
             (0..<20_000).map { i in ["i": .number(Double(i)), "s": .string("item\(i)"), "f": .number(Double(i) * 0.5)] }
         )
     }
 
-    /// (l) The 20,000 rows from JavaScript to a Swift `JSValue`.
+    /// (n) The 20,000 rows from JavaScript to a Swift `JSValue`.
     @inline(never)
     public static func rowsToJSValue(_ runtime: Runtime) throws -> Int {
         try runtime.eval("rows").arrayValue?.count ?? 0
     }
 
-    /// (l') V8's own share of (l): the same rows serialized by V8's `ValueSerializer`, not read.
+    /// (n') V8's own share of (n): the same rows serialized by V8's `ValueSerializer`, not read.
     @inline(never)
     public static func rowsSerializedByV8(_ runtime: Runtime) throws -> Int {
         try runtime.serializedSize(of: "rows")
     }
 
-    /// (m) The 20,000 rows into a `Decodable` struct array.
+    /// (o) The 20,000 rows into a `Decodable` struct array.
     @inline(never)
     public static func rowsToDecodable(_ runtime: Runtime) throws -> Int {
         try runtime.eval("rows", as: [Row].self).count
     }
 
-    /// (n) The 20,000 rows from Swift into JavaScript: a call of `count(rows)`.
+    /// (p) The 20,000 rows from Swift into JavaScript: a call of `count(rows)`.
     @inline(never)
     public static func rowsToJavaScript(_ count: JSFunction, _ rows: JSValue) throws -> JSValue {
         try count.call(rows)
     }
 
-    /// (o) 16 MiB of bytes out of JavaScript, a `Uint8Array` into a `JSBytes`.
+    /// (q) 16 MiB of bytes out of JavaScript, a `Uint8Array` into a `JSBytes`.
     @inline(never)
     public static func bytesOut(_ runtime: Runtime) throws -> Int {
         try runtime.eval("bytes").bytesValue?.count ?? 0
     }
 
-    /// (o) 16 MiB of bytes into JavaScript: `count(bytes)` with a `Uint8Array` made in Swift.
+    /// (q) 16 MiB of bytes into JavaScript: `count(bytes)` with a `Uint8Array` made in Swift.
     @inline(never)
     public static func bytesIn(_ count: JSFunction, _ bytes: JSValue) throws -> JSValue {
         try count.call(bytes)
