@@ -47,7 +47,7 @@ public enum JSValue: Sendable, Hashable {
     /// An `Error` object (returned or passed, not thrown).
     indirect case error(JSError)
     /// A regular expression.
-    case regExp(JSRegExp)
+    indirect case regExp(JSRegExp)
 
     /// The name of this value's kind, as a developer would say it in an error message.
     public var kindName: String {

@@ -31,7 +31,7 @@ package struct V8ValueReader: ~Copyable {
     /// The keys and values of the objects being read, innermost last: one stack for all of
     /// them, so that each object allocates its storage once, at its exact size.
     private var pendingKeys: [String] = []
-    private var pendingValues: [JSValue] = []
+    private var pendingValues = ValueStack()
     /// The keys of the last object read, its shape: objects of one shape (rows of a table)
     /// share them. Also the bytes each key was written as, one after the other, and where each
     /// one ends.
@@ -244,38 +244,44 @@ package struct V8ValueReader: ~Copyable {
         let firstKey = pendingKeys.count
         let firstValue = pendingValues.count
         // Rows of a table repeat their keys: while the keys are those of the previous object,
-        // in order, they are taken from it instead of being made again.
+        // in order, they are taken from it, and only counted (`sameKeys`); the keys of an
+        // object that differs are collected in `pendingKeys`.
         var sameKeys = 0
+        var differs = false
         while peekByte() != Tag.endObject {
             let key: String
-            if sameKeys == pendingKeys.count - firstKey, let length = lastKeyLength(at: sameKeys) {
+            if !differs, let length = lastKeyLength(at: sameKeys) {
                 key = lastKeys[sameKeys]
                 position += length
                 sameKeys += 1
             } else {
+                if !differs {
+                    differs = true
+                    pendingKeys.append(contentsOf: lastKeys[..<sameKeys])
+                }
                 key = try readKey()
+                pendingKeys.append(key)
             }
-            pendingKeys.append(key)
-            pendingValues.append(try readValue(at: .key(key)))
+            pendingValues.push(try readValue(at: .key(key)))
         }
         position += 1
         let count = try readVarint()
-        guard count == UInt64(pendingKeys.count - firstKey) else {
-            throw Unwinding.malformed("an object announces \(count) properties but has \(pendingKeys.count - firstKey)")
+        let read = pendingValues.count - firstValue
+        guard count == UInt64(read) else {
+            throw Unwinding.malformed("an object announces \(count) properties but has \(read)")
         }
-        if sameKeys != lastKeys.count || Int(count) != sameKeys { newShape(pendingKeys[firstKey...]) }
-        let keys = lastKeys
-        let values = ContiguousArray(pendingValues[firstValue...])
-        pendingKeys.removeSubrange(firstKey...)
-        pendingValues.removeSubrange(firstValue...)
-        let object = JSValue.object(JSObject(sharedKeys: keys, values: values))
+        if differs || sameKeys != lastKeys.count {
+            newShape(differs ? pendingKeys[firstKey...] : lastKeys[..<sameKeys])
+            pendingKeys.removeSubrange(firstKey...)
+        }
+        let object = JSValue.object(JSObject(sharedKeys: lastKeys, values: pendingValues.pop(read)))
         objects[id] = object
         return object
     }
 
     /// Makes `keys` the shape that the next objects are compared with: the keys, and the bytes
     /// each is written as (a one-byte string; no bytes for a key written otherwise).
-    private mutating func newShape(_ keys: ArraySlice<String>) {
+    private mutating func newShape(_ keys: some Collection<String>) {
         lastKeys = ContiguousArray(keys)
         lastKeyBytes.removeAll(keepingCapacity: true)
         lastKeyEnds.removeAll(keepingCapacity: true)
@@ -665,4 +671,39 @@ private func memoryEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: 
         return false
     }
     return true
+}
+
+/// The values of the objects being read, innermost last, moved in and out rather than copied:
+/// each object takes its values off the top into storage of its exact size.
+private struct ValueStack: ~Copyable {
+    private var base = UnsafeMutablePointer<JSValue>.allocate(capacity: 16)
+    private var capacity = 16
+    private(set) var count = 0
+
+    mutating func push(_ value: consuming JSValue) {
+        if count == capacity {
+            let grown = UnsafeMutablePointer<JSValue>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+            capacity *= 2
+        }
+        (base + count).initialize(to: value)
+        count += 1
+    }
+
+    /// The top `n` values, in the order they were pushed.
+    mutating func pop(_ n: Int) -> ContiguousArray<JSValue> {
+        count -= n
+        let start = base + count
+        return ContiguousArray(unsafeUninitializedCapacity: n) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: start, count: n)
+            initialized = n
+        }
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
 }
