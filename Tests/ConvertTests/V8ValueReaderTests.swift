@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Convert
@@ -38,6 +39,38 @@ struct V8ValueReaderTests {
         #expect(throws: V8ValueReader.Failure.self) { try read([0xFF, 0x09, UInt8(ascii: "T")]) }
         #expect(throws: V8ValueReader.Failure.self) { try read([0xFF, 0x0F, UInt8(ascii: "^"), 7]) }
         #expect(throws: V8ValueReader.Failure.self) { try read([0xFF, 0x0F, UInt8(ascii: "o"), UInt8(ascii: "\"")]) }
+    }
+
+    @Test func viewsOfEveryVersionAreRead() throws {
+        // An Int32Array [1, -1] over its own buffer: version 13 writes no flags after a view,
+        // versions 14 and 15 write one varint of flags.
+        let buffer: [UInt8] = [UInt8(ascii: "B"), 8, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF]
+        let view: [UInt8] = [UInt8(ascii: "V"), UInt8(ascii: "d"), 0, 8]
+        let expected = JSValue.bytes(JSBytes([1, -1] as [Int32]))
+        #expect(try read([0xFF, 13] + buffer + view) == expected)
+        #expect(try read([0xFF, 14] + buffer + view + [0]) == expected)
+        #expect(try read([0xFF, 15] + buffer + view + [0]) == expected)
+        // A view that reaches past its buffer is malformed, not a crash.
+        #expect(throws: V8ValueReader.Failure.self) {
+            try read([0xFF, 15] + buffer + [UInt8(ascii: "V"), UInt8(ascii: "d"), 4, 8, 0])
+        }
+    }
+
+    @Test func aBufferSharedByTwoViewsIsReadForEach() throws {
+        // [new Uint8Array(b, 0, 1), new Uint8Array(b, 1, 1), b] with b = [7, 9]: the second view
+        // and the buffer itself are references to object 1, the buffer.
+        let bytes: [UInt8] = [
+            0xFF, 0x0F, UInt8(ascii: "A"), 3,
+            UInt8(ascii: "B"), 2, 7, 9, UInt8(ascii: "V"), UInt8(ascii: "B"), 0, 1, 0,
+            UInt8(ascii: "^"), 1, UInt8(ascii: "V"), UInt8(ascii: "B"), 1, 1, 0,
+            UInt8(ascii: "^"), 1,
+            UInt8(ascii: "$"), 0, 3,
+        ]
+        #expect(
+            try read(bytes) == [
+                .bytes(JSBytes([7] as [UInt8])), .bytes(JSBytes([9] as [UInt8])),
+                .bytes(JSBytes(.arrayBuffer, data: Data([7, 9]))!),
+            ])
     }
 
     @Test func unsupportedKindsAreNamed() {
