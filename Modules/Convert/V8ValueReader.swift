@@ -696,10 +696,14 @@ private struct ValueStack: ~Copyable {
     mutating func pop(_ n: Int) -> ContiguousArray<JSValue> {
         count -= n
         let start = base + count
-        return ContiguousArray(unsafeUninitializedCapacity: n) { buffer, initialized in
+        // Made with `repeating:`, which the compiler specializes for `JSValue`: the unsafe
+        // initializer looks up the storage's generic metadata on every call. `.undefined` owns
+        // nothing, so the moved values may take its place without it being destroyed first.
+        var values = ContiguousArray<JSValue>(repeating: .undefined, count: n)
+        values.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress!.moveInitialize(from: start, count: n)
-            initialized = n
         }
+        return values
     }
 
     deinit {
