@@ -59,7 +59,7 @@ extension Runtime {
         _ function: @escaping @Sendable (repeat each Argument) throws -> Void
     ) throws {
         let host = HostFunction.sync { values in
-            let arguments = Arguments(values)
+            var arguments = Arguments(values)
             try function(repeat try arguments.next((each Argument).self))
             return .undefined
         }
@@ -89,7 +89,7 @@ func typed<each Argument: Decodable & SendableMetatype, Result: Encodable & Send
     _ function: @escaping @Sendable (repeat each Argument) throws -> Result
 ) -> HostFunction {
     .sync { values in
-        let arguments = Arguments(values)
+        var arguments = Arguments(values)
         return try encodeResult(function(repeat try arguments.next((each Argument).self)))
     }
 }
@@ -99,19 +99,19 @@ func typed<each Argument: Decodable & SendableMetatype, Result: Encodable & Send
     _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
 ) -> HostFunction {
     .async { values in
-        let arguments = Arguments(values)
+        var arguments = Arguments(values)
         return try encodeResult(await function(repeat try arguments.next((each Argument).self)))
     }
 }
 
 /// Decodes a host function's arguments one by one, in order.
-private final class Arguments {
+private struct Arguments {
     let values: [JSValue]
     var index = 0
 
     init(_ values: [JSValue]) { self.values = values }
 
-    func next<T: Decodable>(_ type: T.Type) throws -> T {
+    mutating func next<T: Decodable>(_ type: T.Type) throws -> T {
         defer { index += 1 }
         let value = index < values.count ? values[index] : .undefined
         if let direct: T = Self.direct(value) { return direct }
