@@ -160,6 +160,24 @@ import Testing
         #expect(try sink.call("small") == "string")
     }
 
+    @Test func aValueTooDeepForV8ItselfIsAConversionError() throws {
+        // V8's serializer runs out of stack long before 10,000 levels; that is no script's error.
+        for source in [
+            "let v = []; for (let i = 0; i < 10000; i++) v = [v]; v",
+            "let o = {}; for (let i = 0; i < 10000; i++) o = { a: o, f() {} }; o",
+        ] {
+            let error = #expect(throws: RuntimeError.self) { try runtime.eval("{ \(source) }") }
+            #expect(
+                error?.description.contains("nested too deeply to be copied") == true, "\(String(describing: error))")
+        }
+        // A RangeError that a getter throws is still that error.
+        let thrown = #expect(throws: JavaScriptError.self) {
+            try runtime.eval("({ get deep() { throw new RangeError('Maximum call stack size exceeded') } })")
+        }
+        #expect(thrown?.name == "RangeError")
+        #expect(try runtime.eval("'usable'") == "usable")
+    }
+
     @Test func unusableLimitsAreAConfigurationError() {
         #expect(throws: RuntimeError.invalidConfiguration("maxDepth must be at least 1, not 0")) {
             try Runtime(RuntimeConfig(conversionLimits: ConversionLimits(maxDepth: 0)))

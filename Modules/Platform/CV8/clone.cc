@@ -38,7 +38,11 @@ class Cloner {
         Local<Value> earlier;
         if (!copies_->Get(context_, object).ToLocal(&earlier)) return {};
         if (!earlier->IsUndefined()) return earlier;
-        if (depth > kMaxDepth) return refuse("a value", "is nested more than 2000 levels deep to be copied");
+        if (depth > kMaxDepth) {
+            // Without its path, which would be thousands of steps long.
+            problem = "the value is nested more than 2000 levels deep to be copied";
+            return {};
+        }
         return copy_object(object, depth);
     }
 

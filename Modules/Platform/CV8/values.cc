@@ -70,9 +70,24 @@ class Delegate final : public v8::ValueSerializer::Delegate {
 
 namespace {
 
+// Whether the serializer itself ran out of stack on a deeply nested value: a RangeError that
+// no script threw (it has no source line), unlike one a getter throws. Then `state->message`
+// says so, for a conversion error rather than an exception from nowhere.
+bool ran_out_of_stack(cv8_isolate *state, v8::Local<v8::Context> context, v8::TryCatch &try_catch) {
+    v8::Local<v8::Value> exception = try_catch.Exception();
+    v8::Local<v8::Message> message = try_catch.Message();
+    if (exception.IsEmpty() || !exception->IsNativeError() || message.IsEmpty()) return false;
+    if (message->GetLineNumber(context).FromMaybe(0) != 0) return false;
+    v8::String::Utf8Value text(state->isolate, exception);
+    if (*text == nullptr || std::string(*text).rfind("RangeError", 0) != 0) return false;
+    state->message.assign("the value is nested too deeply to be copied (V8's serializer ran out of stack)");
+    try_catch.Reset();
+    return true;
+}
+
 // Serializes `value`; an exception thrown while reading it stays in `try_catch`.
 cv8_result write(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v8::Value> value,
-                 v8::TryCatch &try_catch) {
+                 v8::TryCatch &try_catch, bool *too_deep = nullptr) {
     if (state->capacity > kKeptBufferLimit) {
         std::free(state->buffer);
         state->buffer = nullptr;
@@ -84,7 +99,9 @@ cv8_result write(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v
     serializer.WriteHeader();
     if (serializer.WriteValue(context, value).IsNothing()) {
         if (try_catch.HasTerminated()) return cv8::status_only(CV8_TERMINATED);
-        if (delegate.failed_to_clone) {
+        bool deep = !delegate.failed_to_clone && ran_out_of_stack(state, context, try_catch);
+        if (too_deep != nullptr) *too_deep = deep;
+        if (delegate.failed_to_clone || deep) {
             return cv8_result{CV8_UNSERIALIZABLE,
                               reinterpret_cast<const uint8_t *>(state->message.data()),
                               state->message.size(), nullptr, nullptr, 0, 0};
@@ -102,7 +119,10 @@ cv8_result cv8::serialize(cv8_isolate *state, v8::Local<v8::Context> context,
     // A function cannot be cloned: the host gets a handle to it instead.
     if (value->IsFunction()) return cv8::hold_function(state, value.As<v8::Function>());
     v8::TryCatch try_catch(state->isolate);
-    cv8_result result = write(state, context, value, try_catch);
+    bool too_deep = false;
+    cv8_result result = write(state, context, value, try_catch, &too_deep);
+    // A copy would be as deep: the message says why already.
+    if (too_deep) return result;
     if (result.status == CV8_UNSERIALIZABLE) {
         // Functions inside, proxies or other exotic objects: serialize a copy without them, or
         // say which value cannot cross and where.
