@@ -80,12 +80,15 @@ let package = Package(
         .executableTarget(
             name: "ValueDump", dependencies: ["Convert"], path: "Examples/ValueDump", exclude: ["README.md"]),
 
+        // Helpers that more than one test target uses (a thread of its own for blocking work).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
         .testTarget(name: "ConvertTests", dependencies: ["Convert"], path: "Tests/ConvertTests"),
-        .testTarget(name: "IsolateTests", dependencies: ["Isolate"], path: "Tests/IsolateTests"),
+        .testTarget(name: "IsolateTests", dependencies: ["Isolate", "TestSupport"], path: "Tests/IsolateTests"),
         .testTarget(name: "OpsTests", dependencies: ["Ops"], path: "Tests/OpsTests"),
         // Ops for host functions that call back into the loader; fixtures in Tests/Fixtures.
-        .testTarget(name: "LoaderTests", dependencies: ["Loader", "Ops"], path: "Tests/LoaderTests"),
+        .testTarget(
+            name: "LoaderTests", dependencies: ["Loader", "Ops", "TestSupport"], path: "Tests/LoaderTests"),
         .testTarget(name: "JSRunTests", dependencies: ["JSRun"], path: "Tests/JSRunTests"),
         .testTarget(
             name: "JSRunCLITests",

@@ -348,14 +348,7 @@ final class Engine: @unchecked Sendable {
     ) async throws -> JSValue {
         // A task cancelled already does not start JavaScript at all.
         try Task.checkCancellation()
-        let call = nextCallID.add(1, ordering: .relaxed).newValue
-        let completion = Completion<JSValue>()
-        let accepted = queue.push { engine in
-            guard let engine else { return completion.fail(self.endingError) }
-            engine.begin(call, kind, completion) { try work(engine) }
-        }
-        guard accepted else { throw endingError }
-        let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0, failing: completion) }
+        let (call, completion, watchdog) = try submit(kind, timeout: timeout, work)
         defer { watchdog.map(Watchdog.shared.cancel) }
         return try await withTaskCancellationHandler {
             try await completion.value(spinningFor: Self.callerSpin)
@@ -374,6 +367,17 @@ final class Engine: @unchecked Sendable {
         _ work: @escaping @Sendable (Engine) throws -> cv8_result
     ) throws -> JSValue {
         precondition(!isOnRuntimeThread, "the runtime thread cannot wait for its own event loop")
+        let (_, completion, watchdog) = try submit(kind, timeout: timeout, work)
+        defer { watchdog.map(Watchdog.shared.cancel) }
+        return try completion.wait(spinningFor: Self.callerSpin)
+    }
+
+    /// Queues `work` as a new call whose value settles later (a promise, a module), and arms
+    /// the watchdog for its timeout; the caller waits on the completion and cancels the ticket.
+    private func submit(
+        _ kind: RuntimeStats.ExecutionKind, timeout: Duration?,
+        _ work: @escaping @Sendable (Engine) throws -> cv8_result
+    ) throws -> (call: UInt64, completion: Completion<JSValue>, watchdog: Watchdog.Ticket?) {
         let call = nextCallID.add(1, ordering: .relaxed).newValue
         let completion = Completion<JSValue>()
         let accepted = queue.push { engine in
@@ -382,8 +386,7 @@ final class Engine: @unchecked Sendable {
         }
         guard accepted else { throw endingError }
         let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0, failing: completion) }
-        defer { watchdog.map(Watchdog.shared.cancel) }
-        return try completion.wait(spinningFor: Self.callerSpin)
+        return (call, completion, watchdog)
     }
 
     /// The call whose JavaScript runs now, 0 for none; on the runtime thread.

@@ -1,6 +1,7 @@
 import Convert
 import Dispatch
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Isolate

@@ -1,5 +1,6 @@
 import Convert
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Isolate

@@ -1,4 +1,5 @@
 import Convert
+import TestSupport
 import Testing
 
 @testable import Isolate

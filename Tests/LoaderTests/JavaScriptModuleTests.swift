@@ -1,5 +1,6 @@
 import Convert
 import Isolate
+import TestSupport
 import Testing
 
 @testable import Loader

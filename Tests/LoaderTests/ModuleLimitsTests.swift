@@ -2,6 +2,7 @@ import Convert
 import Isolate
 import Ops
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Loader

@@ -2,6 +2,7 @@ import Convert
 import Foundation
 import Isolate
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Loader

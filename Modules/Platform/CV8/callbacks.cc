@@ -33,10 +33,8 @@ bool collect_arguments(cv8_isolate *state, Local<v8::Context> context, const Fun
             return false;
         }
         if (value->IsFunction()) {
-            uint32_t id = state->next_function_id++;
-            state->functions[id].Reset(isolate, value.As<v8::Function>());
             Local<v8::Object> stand_in;
-            if (!cv8::handle_object(state, context, id).ToLocal(&stand_in)) return false;
+            if (!cv8::stand_in(state, context, value.As<v8::Function>()).ToLocal(&stand_in)) return false;
             value = stand_in;
         }
         values[i] = value;
@@ -175,6 +173,13 @@ v8::MaybeLocal<v8::Object> cv8::handle_object(cv8_isolate *state, Local<v8::Cont
     if (!state->handle_template.Get(isolate)->NewInstance(context).ToLocal(&object)) return {};
     object->SetInternalField(0, v8::Integer::NewFromUnsigned(isolate, id));
     return object;
+}
+
+v8::MaybeLocal<v8::Object> cv8::stand_in(cv8_isolate *state, Local<v8::Context> context,
+                                         Local<v8::Function> function) {
+    uint32_t id = state->next_function_id++;
+    state->functions[id].Reset(state->isolate, function);
+    return cv8::handle_object(state, context, id);
 }
 
 uint32_t cv8::handle_id(Local<v8::Object> object) {

@@ -78,10 +78,8 @@ class Cloner {
     }
 
     v8::MaybeLocal<Value> stand_in(Local<v8::Function> function) {
-        uint32_t id = state_->next_function_id++;
-        state_->functions[id].Reset(isolate_, function);
         Local<v8::Object> object;
-        if (!cv8::handle_object(state_, context_, id).ToLocal(&object)) return {};
+        if (!cv8::stand_in(state_, context_, function).ToLocal(&object)) return {};
         return remember(function, object);
     }
 

@@ -113,6 +113,10 @@ cv8_result hold_function(cv8_isolate *state, v8::Local<v8::Function> function);
 // callbacks.cc: a host object that serializes as function handle `id`.
 v8::MaybeLocal<v8::Object> handle_object(cv8_isolate *state, v8::Local<v8::Context> context, uint32_t id);
 
+// callbacks.cc: holds `function` as a new handle and returns its stand-in (handle_object).
+v8::MaybeLocal<v8::Object> stand_in(cv8_isolate *state, v8::Local<v8::Context> context,
+                                    v8::Local<v8::Function> function);
+
 // callbacks.cc: the id in a host object made by handle_object, or 0.
 uint32_t handle_id(v8::Local<v8::Object> object);
 

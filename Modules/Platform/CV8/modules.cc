@@ -307,10 +307,8 @@ bool copy_exports(cv8_isolate *state, Local<Context> context, Local<v8::Object> 
             }
         }
         if (value->IsFunction()) {
-            uint32_t id = state->next_function_id++;
-            state->functions[id].Reset(isolate, value.As<v8::Function>());
             Local<v8::Object> stand_in;
-            if (!cv8::handle_object(state, context, id).ToLocal(&stand_in)) return false;
+            if (!cv8::stand_in(state, context, value.As<v8::Function>()).ToLocal(&stand_in)) return false;
             value = stand_in;
         } else if (value->IsModuleNamespaceObject()) {
             Local<v8::Object> nested = value.As<v8::Object>();

@@ -9,7 +9,7 @@ import Synchronization
 /// with the other tests running in parallel the part that should act may never get one. The
 /// thread starts before this returns, so the work begins when the test says, not when the pool
 /// finds a thread for it.
-func onNewThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) -> Task<T, any Error> {
+public func onNewThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) -> Task<T, any Error> {
     let outcome = ThreadOutcome<T>()
     Thread.detachNewThread { outcome.finish(Result { try work() }) }
     return Task { try await outcome.value() }
