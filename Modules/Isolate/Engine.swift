@@ -516,9 +516,13 @@ final class Engine: @unchecked Sendable {
         switch result.status {
         case CV8_OK:
             do {
+                // Only a value this large can hold binary data worth sharing rather than copying.
+                let adopt: (() -> any AnyObject & Sendable)? =
+                    result.length >= V8ValueReader.sharedBytesMinimum
+                    ? { SerializedBuffer(cv8_take_buffer(self.isolate)) } : nil
                 return try V8ValueReader.decode(
                     UnsafeRawBufferPointer(start: result.data, count: result.length), limits: config.conversionLimits,
-                    hostObject: heldFunction, adoptBytes: { SerializedBuffer(cv8_take_buffer(self.isolate)) })
+                    hostObject: heldFunction, adoptBytes: adopt)
             } catch {
                 throw RuntimeError.conversion(error.description)
             }
