@@ -35,9 +35,7 @@ package struct V8ValueReader: ~Copyable {
     /// The keys of the last object read, its shape: objects of one shape (rows of a table)
     /// share them. Also the bytes each key was written as, one after the other, and where each
     /// one ends.
-    private var lastKeys: ContiguousArray<String> = []
-    private var lastKeyBytes: [UInt8] = []
-    private var lastKeyEnds: [Int] = []
+    private var lastShape = Shape()
     /// Where in the data each ArrayBuffer read so far is, by object id: its bytes are copied
     /// only when the buffer itself is asked for.
     private var bufferRanges: [Int: Range<Int>] = [:]
@@ -243,21 +241,23 @@ package struct V8ValueReader: ~Copyable {
         let id = beginObject()
         let firstKey = pendingKeys.count
         let firstValue = pendingValues.count
-        // Rows of a table repeat their keys: while the keys are those of the previous object,
+        // Rows of a table repeat their keys: while the keys are those of the shape read last,
         // in order, they are taken from it, and only counted (`sameKeys`); the keys of an
-        // object that differs are collected in `pendingKeys`.
+        // object that differs are collected in `pendingKeys`. The shape is held here, since the
+        // objects inside this one change `lastShape` while it is read.
+        let shape = lastShape
         var sameKeys = 0
         var differs = false
         while peekByte() != Tag.endObject {
             let key: String
-            if !differs, let length = lastKeyLength(at: sameKeys) {
-                key = lastKeys[sameKeys]
+            if !differs, let length = shape.keyLength(at: sameKeys, in: bytes, from: position) {
+                key = shape.keys[sameKeys]
                 position += length
                 sameKeys += 1
             } else {
                 if !differs {
                     differs = true
-                    pendingKeys.append(contentsOf: lastKeys[..<sameKeys])
+                    pendingKeys.append(contentsOf: shape.keys[..<sameKeys])
                 }
                 key = try readKey()
                 pendingKeys.append(key)
@@ -270,41 +270,16 @@ package struct V8ValueReader: ~Copyable {
         guard count == UInt64(read) else {
             throw Unwinding.malformed("an object announces \(count) properties but has \(read)")
         }
-        if differs || sameKeys != lastKeys.count {
-            newShape(differs ? pendingKeys[firstKey...] : lastKeys[..<sameKeys])
+        if differs || sameKeys != shape.keys.count {
+            lastShape = Shape(differs ? pendingKeys[firstKey...] : shape.keys[..<sameKeys])
             pendingKeys.removeSubrange(firstKey...)
+        } else {
+            // The next sibling most likely has this shape again.
+            lastShape = shape
         }
-        let object = JSValue.object(JSObject(sharedKeys: lastKeys, values: pendingValues.pop(read)))
+        let object = JSValue.object(JSObject(sharedKeys: lastShape.keys, values: pendingValues.pop(read)))
         objects[id] = object
         return object
-    }
-
-    /// Makes `keys` the shape that the next objects are compared with: the keys, and the bytes
-    /// each is written as (a one-byte string; no bytes for a key written otherwise).
-    private mutating func newShape(_ keys: some Collection<String>) {
-        lastKeys = ContiguousArray(keys)
-        lastKeyBytes.removeAll(keepingCapacity: true)
-        lastKeyEnds.removeAll(keepingCapacity: true)
-        for key in keys {
-            let utf8 = key.utf8
-            if utf8.count < 0x80 && utf8.allSatisfy({ $0 < 0x80 }) {
-                lastKeyBytes.append(Tag.oneByteString)
-                lastKeyBytes.append(UInt8(utf8.count))
-                lastKeyBytes.append(contentsOf: utf8)
-            }
-            lastKeyEnds.append(lastKeyBytes.count)
-        }
-    }
-
-    /// The length of the shape's key `index` when the data holds exactly its bytes next.
-    private func lastKeyLength(at index: Int) -> Int? {
-        guard index < lastKeyEnds.count else { return nil }
-        let start = index == 0 ? 0 : lastKeyEnds[index - 1]
-        let length = lastKeyEnds[index] - start
-        guard length > 0, length <= bytes.count - position else { return nil }
-        return lastKeyBytes.withUnsafeBytes { shape in
-            memoryEqual(shape.baseAddress! + start, bytes.baseAddress! + position, length) ? length : nil
-        }
     }
 
     private mutating func readDenseArray() throws(Unwinding) -> JSValue {
@@ -709,5 +684,44 @@ private struct ValueStack: ~Copyable {
     deinit {
         base.deinitialize(count: count)
         base.deallocate()
+    }
+}
+
+/// The keys of an object, to compare the next objects with: the keys, the bytes each is written
+/// as (a one-byte string; none for a key written otherwise), one after the other, and where
+/// each one ends. A class, so that holding one while reading an object is one retain.
+private final class Shape {
+    let keys: ContiguousArray<String>
+    private let keyBytes: [UInt8]
+    private let keyEnds: [Int]
+
+    convenience init() { self.init([]) }
+
+    init(_ keys: some Collection<String>) {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        for key in keys {
+            let utf8 = key.utf8
+            if utf8.count < 0x80 && utf8.allSatisfy({ $0 < 0x80 }) {
+                bytes.append(V8Tag.oneByteString)
+                bytes.append(UInt8(utf8.count))
+                bytes.append(contentsOf: utf8)
+            }
+            ends.append(bytes.count)
+        }
+        self.keys = ContiguousArray(keys)
+        self.keyBytes = bytes
+        self.keyEnds = ends
+    }
+
+    /// The length of key `index` when `data` holds exactly its bytes at `position`.
+    func keyLength(at index: Int, in data: UnsafeRawBufferPointer, from position: Int) -> Int? {
+        guard index < keyEnds.count else { return nil }
+        let start = index == 0 ? 0 : keyEnds[index - 1]
+        let length = keyEnds[index] - start
+        guard length > 0, length <= data.count - position else { return nil }
+        return keyBytes.withUnsafeBytes { shape in
+            memoryEqual(shape.baseAddress! + start, data.baseAddress! + position, length) ? length : nil
+        }
     }
 }

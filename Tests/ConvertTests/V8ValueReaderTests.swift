@@ -73,6 +73,29 @@ struct V8ValueReaderTests {
             ])
     }
 
+    @Test func objectsInsideObjectsDoNotLendTheirKeysToTheirParents() throws {
+        // Rows of one shape whose values are objects of another shape: {a: {c: 1, b: 2}, b: 3}
+        // twice, then {x: {y: 1}, y: 2} twice. Each object must keep its own keys, whatever
+        // shape the object read just before it had.
+        func object(_ properties: [(String, [UInt8])]) -> [UInt8] {
+            var bytes: [UInt8] = [UInt8(ascii: "o")]
+            for (key, value) in properties {
+                bytes += [UInt8(ascii: "\""), UInt8(key.utf8.count)] + Array(key.utf8) + value
+            }
+            return bytes + [UInt8(ascii: "{"), UInt8(properties.count)]
+        }
+        let int = { (n: UInt8) in [UInt8(ascii: "I"), n << 1] }
+        let first = object([("a", object([("c", int(1)), ("b", int(2))])), ("b", int(3))])
+        let second = object([("x", object([("y", int(1))])), ("y", int(2))])
+        let bytes = [0xFF, 0x0F, UInt8(ascii: "A"), 4] + first + first + second + second + [UInt8(ascii: "$"), 0, 4]
+        let one: JSValue = ["a": ["c": 1, "b": 2], "b": 3]
+        let two: JSValue = ["x": ["y": 1], "y": 2]
+        let value = try read(bytes)
+        #expect(value == [one, one, two, two])
+        #expect(value[1]?.objectValue?.keys == ["a", "b"])
+        #expect(value[3]?.objectValue?.keys == ["x", "y"])
+    }
+
     @Test func unsupportedKindsAreNamed() {
         // A SharedArrayBuffer (tag 'u' and its transfer id), inside an object.
         let error = #expect(throws: V8ValueReader.Failure.self) {
