@@ -484,6 +484,21 @@ enum WriterFixtures {
                 source: "(() => { const m = new Map([[1, 2]]); return [m, m] })()",
                 expected: [.map([1: 2]), .map([1: 2])],
                 sameBytes: false),
+            // References after objects of every kind: the reader numbers objects as V8 does.
+            NodeSample(
+                source: """
+                    (() => { const o = { k: 1 }, e = Object.assign(new Error('x'), { stack: 's' }), r = /a/g,
+                      d = new Date(0), b = new ArrayBuffer(2);
+                      return [e, r, d, new Map(), new Set(), Object(1), b, new Uint8Array(b), o, o, e, r, d, b] })()
+                    """,
+                expected: [
+                    .error(JSError(message: "x", stack: "s")), .regExp(JSRegExp("a", flags: "g")),
+                    .date(JSDate(millisecondsSince1970: 0)), .map([:]), .set([]), 1,
+                    .bytes(JSBytes(.arrayBuffer, data: Data(count: 2))!), .bytes(JSBytes([0, 0] as [UInt8])),
+                    ["k": 1], ["k": 1], .error(JSError(message: "x", stack: "s")), .regExp(JSRegExp("a", flags: "g")),
+                    .date(JSDate(millisecondsSince1970: 0)), .bytes(JSBytes(.arrayBuffer, data: Data(count: 2))!),
+                ],
+                sameBytes: false),
         ]
     }
 
