@@ -25,6 +25,9 @@ package struct V8ValueReader: ~Copyable {
     private var position = 0
     private var version: UInt64 = 0
     private let maxDepth: Int
+    /// The most bytes a value may take, here for what the data does not show: the holes of a
+    /// sparse array, which take no bytes in the data and a `JSValue` each in Swift.
+    private var maxBytes = Int.max
     private var depth = 0
     /// Objects by the id the serializer gave them; `nil` while still being read.
     private var objects: [JSValue?] = []
@@ -50,6 +53,7 @@ package struct V8ValueReader: ~Copyable {
     package static func decode(_ bytes: UnsafeRawBufferPointer, limits: ConversionLimits) throws(Failure) -> JSValue {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(limit: limits.maxBytes, size: bytes.count) }
         var reader = V8ValueReader(bytes: bytes, maxDepth: limits.maxDepth, hostObject: nil)
+        reader.maxBytes = limits.maxBytes
         return try reader.readAll()
     }
 
@@ -78,6 +82,7 @@ package struct V8ValueReader: ~Copyable {
         return try withoutActuallyEscaping(hostObject) { (hostObject) throws(Failure) in
             var reader = V8ValueReader(
                 bytes: bytes, maxDepth: limits.maxDepth, hostObject: hostObject, adoptBytes: adoptBytes)
+            reader.maxBytes = limits.maxBytes
             if isArgumentList { reader.depth = -1 }
             return try reader.readAll()
         }
@@ -304,9 +309,10 @@ package struct V8ValueReader: ~Copyable {
     private mutating func readSparseArray() throws(Unwinding) -> JSValue {
         let id = beginObject()
         let length = try readVarint()
-        guard length <= UInt64(Self.maxSparseLength) else {
-            throw Unwinding(
-                .unsupported("a sparse array of length \(length) (at most \(Self.maxSparseLength) elements)"))
+        // Its holes take no room in the data, but a JSValue each here: they count toward maxBytes.
+        let most = min(Self.maxSparseLength, maxBytes / MemoryLayout<JSValue>.stride)
+        guard length <= UInt64(most) else {
+            throw Unwinding(.unsupported("a sparse array of length \(length) (at most \(most) elements)"))
         }
         var elements = [JSValue](repeating: .undefined, count: Int(length))
         while peekByte() != Tag.endSparseArray {

@@ -45,6 +45,17 @@ import Testing
         #expect(twice[2]?.mapValue?["k"]?.function === twice[0]?.function)
     }
 
+    @Test func aHugeSparseArrayWithAFunctionInsideIsRefusedAtOnce() throws {
+        // Its copy (a function needs one) walks what the array holds, not its length.
+        let error = #expect(throws: RuntimeError.self) {
+            try runtime.eval("const huge = []; huge[4294967294] = () => 1; huge")
+        }
+        #expect(
+            error?.description.contains("a sparse array of length 4294967295") == true, "\(String(describing: error))")
+        let small = try runtime.eval("const holes = []; holes[3] = () => 1; holes")
+        #expect(small.arrayValue?.count == 4 && small[0] == .undefined && small[3]?.function != nil)
+    }
+
     @Test func aProxyIsReadThroughItsTraps() throws {
         #expect(try runtime.eval("new Proxy({ a: 1 }, { get: (t, k) => k === 'a' ? 2 : undefined })") == ["a": 2])
         let thrown = #expect(throws: JavaScriptError.self) {
@@ -152,6 +163,9 @@ import Testing
         #expect(try runtime.eval("[[1]]") == [[1]])
         let deep = #expect(throws: RuntimeError.self) { try runtime.eval("({ a: { b: { c: 1 } } })") }
         #expect(deep?.description.contains("the value at $.a.b is nested more than 2 levels deep") == true)
+        // A sparse array's holes count too: 100 of them would take 2,400 bytes in Swift.
+        let holes = #expect(throws: RuntimeError.self) { try runtime.eval("const h = []; h[99] = 1; h") }
+        #expect(holes?.description.contains("a sparse array of length 100 (at most 41 elements)") == true)
         let large = #expect(throws: RuntimeError.self) { try runtime.eval("'x'.repeat(2000)") }
         #expect(large?.description.contains("more than the limit of 1000 bytes") == true)
         let sink = try #require(try runtime.eval("(value) => typeof value").function)

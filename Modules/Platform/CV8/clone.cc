@@ -88,17 +88,22 @@ class Cloner {
         return copy;
     }
 
+    // The elements that are there, by their indices: a sparse array of length 2^32 - 1 costs
+    // what it holds, not its length. Holes stay holes; other properties are left out, as the
+    // reader leaves them out of an array.
     v8::MaybeLocal<Value> copy_array(Local<v8::Array> array, int depth) {
-        uint32_t length = array->Length();
-        Local<v8::Array> result = v8::Array::New(isolate_, static_cast<int>(length));
+        Local<v8::Array> result = v8::Array::New(isolate_, static_cast<int>(array->Length()));
         if (remember(array, result).IsEmpty()) return {};
-        for (uint32_t index = 0; index < length; index++) {
-            bool present = false;
-            // A hole stays a hole.
-            if (!array->HasOwnProperty(context_, index).To(&present)) return {};
-            if (!present) continue;
+        Local<v8::Array> keys;
+        auto filter = static_cast<v8::PropertyFilter>(v8::ONLY_ENUMERABLE | v8::SKIP_SYMBOLS);
+        if (!array->GetOwnPropertyNames(context_, filter, v8::KeyConversionMode::kKeepNumbers).ToLocal(&keys))
+            return {};
+        for (uint32_t i = 0; i < keys->Length(); i++) {
+            Local<Value> key, element, copied;
+            if (!keys->Get(context_, i).ToLocal(&key)) return {};
+            if (!key->IsUint32()) continue;
+            uint32_t index = key.As<v8::Uint32>()->Value();
             path_.push_back("[" + std::to_string(index) + "]");
-            Local<Value> element, copied;
             if (!array->Get(context_, index).ToLocal(&element) || !copy(element, depth + 1).ToLocal(&copied)) return {};
             path_.pop_back();
             if (result->Set(context_, index, copied).IsNothing()) return {};
