@@ -6,8 +6,56 @@ import Synchronization
 package enum HostFunction: Sendable {
     /// Runs on the runtime's thread; JavaScript gets its value at once.
     case sync(@Sendable ([JSValue]) throws -> JSValue)
+    /// The same, reading its arguments in place (typed bindings): a call whose arguments are
+    /// all primitives makes no array for them.
+    case syncInPlace(@Sendable (HostArguments) throws -> JSValue)
     /// Runs on Swift's concurrency pool; JavaScript gets a promise.
     case async(@Sendable ([JSValue]) async throws -> JSValue)
+}
+
+/// The arguments of a host call where they are: the primitives the shim passed, or the values
+/// decoded from V8's format. Valid only during the call, on the runtime thread.
+package struct HostArguments {
+    private let scalars: UnsafeBufferPointer<cv8_scalar>
+    private let list: [JSValue]
+    private let first: Int
+
+    package init(_ values: [JSValue]) {
+        scalars = UnsafeBufferPointer(start: nil, count: 0)
+        list = values
+        first = 0
+    }
+
+    init(scalars: UnsafeBufferPointer<cv8_scalar>) {
+        self.scalars = scalars
+        list = []
+        first = 0
+    }
+
+    private init(scalars: UnsafeBufferPointer<cv8_scalar>, list: [JSValue], first: Int) {
+        self.scalars = scalars
+        self.list = list
+        self.first = first
+    }
+
+    /// How many arguments JavaScript passed.
+    package var count: Int { (scalars.baseAddress == nil ? list.count : scalars.count) - first }
+
+    /// Argument `index`, or `undefined` past the last, as JavaScript reads a missing argument.
+    package subscript(index: Int) -> JSValue {
+        guard index < count else { return .undefined }
+        return scalars.baseAddress == nil ? list[first + index] : JSValue(scalar: scalars[first + index])
+    }
+
+    /// The arguments as an array.
+    package var values: [JSValue] {
+        scalars.baseAddress == nil && first == 0 ? list : (0..<count).map { self[$0] }
+    }
+
+    /// The arguments after the first (an op's, after its id).
+    func droppingFirst() -> HostArguments {
+        HostArguments(scalars: scalars, list: list, first: min(first + 1, first + count))
+    }
 }
 
 extension Runtime {
@@ -165,15 +213,15 @@ extension Engine {
         _ count: Int, _ resolver: UInt32
     ) -> cv8_host_reply {
         guard Int(binding) < host.functions.count else { return reply(RuntimeError.conversion("unknown binding")) }
-        let arguments: [JSValue]
+        let arguments: HostArguments
         if let scalars {
-            arguments = UnsafeBufferPointer(start: scalars, count: count).map(JSValue.init(scalar:))
+            arguments = HostArguments(scalars: UnsafeBufferPointer(start: scalars, count: count))
         } else {
             do {
                 let decoded = try V8ValueReader.decode(
                     UnsafeRawBufferPointer(start: data, count: length), limits: config.conversionLimits,
                     isArgumentList: true, hostObject: heldFunction)
-                arguments = decoded.arrayValue ?? []
+                arguments = HostArguments(decoded.arrayValue ?? [])
             } catch {
                 return reply(RuntimeError.conversion(error.description), name: "TypeError")
             }
@@ -182,8 +230,8 @@ extension Engine {
         case .function(let name, let function, let permission):
             return run(name, function, permission, arguments, resolver)
         case .opDispatcher(let isAsync):
-            guard let id = arguments.first?.intValue, id >= 1, id <= host.ops.count else {
-                let given = arguments.first.map { "\($0)" } ?? "nothing"
+            guard arguments.count > 0, let id = arguments[0].intValue, id >= 1, id <= host.ops.count else {
+                let given = arguments.count > 0 ? "\(arguments[0])" : "nothing"
                 return reply(HostTypeError(message: "unknown op id: \(given)"), name: "TypeError")
             }
             let op = host.ops[id - 1]
@@ -191,32 +239,42 @@ extension Engine {
                 let message = "op '\(op.name)' (id \(id)) is async: call it with __host_op_async__"
                 return reply(HostTypeError(message: message), name: "TypeError")
             }
-            return run(op.name, op.function, op.permission, Array(arguments.dropFirst()), resolver)
+            return run(op.name, op.function, op.permission, arguments.droppingFirst(), resolver)
         }
     }
 
     /// Runs a host function for JavaScript, if the runtime has the permission it needs. A
     /// synchronous function behind an async entry settles its promise right after the call.
     private func run(
-        _ name: String, _ function: HostFunction, _ permission: Permission?, _ arguments: [JSValue], _ resolver: UInt32
+        _ name: String, _ function: HostFunction, _ permission: Permission?, _ arguments: HostArguments,
+        _ resolver: UInt32
     ) -> cv8_host_reply {
         if let permission, !config.permissions.contains(permission) {
             return reply(PermissionDenied(function: name, permission: permission))
         }
         switch function {
-        case .sync(let function) where resolver != 0:
-            let result = Result { try function(arguments) }
+        case .sync(let function):
+            return finish(resolver) { try function(arguments.values) }
+        case .syncInPlace(let function):
+            return finish(resolver) { try function(arguments) }
+        case .async(let function):
+            startAsyncCall(function, arguments.values, resolver)
+            return Self.pending
+        }
+    }
+
+    /// Runs a synchronous host function: its value is the reply, or, behind an async entry
+    /// (`resolver` not 0), settles the promise right after the call.
+    private func finish(_ resolver: UInt32, _ call: () throws -> JSValue) -> cv8_host_reply {
+        guard resolver == 0 else {
+            let result = Result { try call() }
             queue.push { engine in engine?.settle(resolver, with: result) }
             return Self.pending
-        case .sync(let function):
-            do {
-                return reply(try function(arguments))
-            } catch {
-                return reply(error)
-            }
-        case .async(let function):
-            startAsyncCall(function, arguments, resolver)
-            return Self.pending
+        }
+        do {
+            return reply(try call())
+        } catch {
+            return reply(error)
         }
     }
 
@@ -342,7 +400,7 @@ extension Engine {
 
 extension JSValue {
     /// A primitive argument of the fast path.
-    fileprivate init(scalar: cv8_scalar) {
+    init(scalar: cv8_scalar) {
         switch scalar.kind {
         case 1: self = .null
         case 2: self = .bool(false)

@@ -58,7 +58,7 @@ extension Runtime {
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) throws -> Void
     ) throws {
-        let host = HostFunction.sync { values in
+        let host = HostFunction.syncInPlace { values in
             var arguments = Arguments(values)
             try function(repeat try arguments.next((each Argument).self))
             return .undefined
@@ -88,7 +88,7 @@ extension Runtime {
 func typed<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
     _ function: @escaping @Sendable (repeat each Argument) throws -> Result
 ) -> HostFunction {
-    .sync { values in
+    .syncInPlace { values in
         var arguments = Arguments(values)
         return try encodeResult(function(repeat try arguments.next((each Argument).self)))
     }
@@ -99,21 +99,21 @@ func typed<each Argument: Decodable & SendableMetatype, Result: Encodable & Send
     _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
 ) -> HostFunction {
     .async { values in
-        var arguments = Arguments(values)
+        var arguments = Arguments(HostArguments(values))
         return try encodeResult(await function(repeat try arguments.next((each Argument).self)))
     }
 }
 
 /// Decodes a host function's arguments one by one, in order.
 private struct Arguments {
-    let values: [JSValue]
+    let values: HostArguments
     var index = 0
 
-    init(_ values: [JSValue]) { self.values = values }
+    init(_ values: HostArguments) { self.values = values }
 
     mutating func next<T: Decodable>(_ type: T.Type) throws -> T {
         defer { index += 1 }
-        let value = index < values.count ? values[index] : .undefined
+        let value = values[index]
         if let direct: T = Self.direct(value) { return direct }
         do {
             return try JSValueDecoder().decode(type, from: value)
