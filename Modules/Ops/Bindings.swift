@@ -148,17 +148,28 @@ private func encodeResult<R: Encodable>(_ result: R) throws -> JSValue {
     if R.self == Double.self { return .number(unsafeBitCast(result, to: Double.self)) }
     if R.self == String.self { return .string(unsafeBitCast(result, to: String.self)) }
     if R.self == Bool.self { return .bool(unsafeBitCast(result, to: Bool.self)) }
+    // Small dictionaries of scalars, a common result, by their metadata too: a dynamic cast to a
+    // dictionary type costs more than the rest of the call. A dictionary's keys are unique.
+    if R.self == [String: Int].self {
+        let object = unsafeBitCast(result, to: [String: Int].self)
+        if object.values.allSatisfy({ Double(exactly: $0) != nil }) {
+            return .object(JSObject(uniqueKeys: Array(object.keys), values: object.values.map { .number(Double($0)) }))
+        }
+    }
+    if R.self == [String: Double].self {
+        let object = unsafeBitCast(result, to: [String: Double].self)
+        return .object(JSObject(uniqueKeys: Array(object.keys), values: object.values.map { .number($0) }))
+    }
+    if R.self == [String: String].self {
+        let object = unsafeBitCast(result, to: [String: String].self)
+        return .object(JSObject(uniqueKeys: Array(object.keys), values: object.values.map { .string($0) }))
+    }
     return switch result {
     case let number as Double: .number(number)
     case let integer as Int where Double(exactly: integer) != nil: .number(Double(integer))
     case let string as String: .string(string)
     case let bool as Bool: .bool(bool)
     case let value as JSValue: value
-    // Small dictionaries of scalars, a common result, without the Codable machinery.
-    case let object as [String: Int] where object.values.allSatisfy({ Double(exactly: $0) != nil }):
-        .object(JSObject(object.map { ($0.key, .number(Double($0.value))) }))
-    case let object as [String: Double]: .object(JSObject(object.map { ($0.key, .number($0.value)) }))
-    case let object as [String: String]: .object(JSObject(object.map { ($0.key, .string($0.value)) }))
     default: try JSValueEncoder().encode(result)
     }
 }
