@@ -50,6 +50,20 @@ private struct Overdrawn: Error, CustomStringConvertible {
         #expect(try arguments[7]["nested"]?["fn"]?.function?.call() == 5)
     }
 
+    @Test func dictionaryResultsBecomeObjects() throws {
+        try runtime.bind("ints") { (n: Int) in ["n": n, "twice": 2 * n] }
+        try runtime.bind("doubles") { (x: Double) in ["half": x / 2] }
+        try runtime.bind("strings") { (s: String) in ["upper": s.uppercased()] }
+        try runtime.bind("huge") { () in ["big": Int.max] }
+        // A dictionary has no order: compare as one.
+        #expect(try runtime.eval("ints(21)", as: [String: Int].self) == ["n": 21, "twice": 42])
+        #expect(try runtime.eval("doubles(3)") == ["half": 1.5])
+        #expect(try runtime.eval("strings('ada')") == ["upper": "ADA"])
+        // An Int a JavaScript number cannot hold is an error, not a rounded number.
+        let error = #expect(throws: (any Error).self) { try runtime.eval("huge()") }
+        #expect("\(String(describing: error))".contains("would be rounded"))
+    }
+
     @Test func typedFunctionsTakeMapsSetsDatesAndBytes() throws {
         try runtime.bind("describe") { (names: [Int: String], tags: Set<String>, when: Date, bytes: [UInt8]) in
             "\(names[2] ?? "-") \(tags.sorted()) \(Int(when.timeIntervalSince1970)) \(bytes)"
