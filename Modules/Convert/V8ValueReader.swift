@@ -35,9 +35,7 @@ package struct V8ValueReader: ~Copyable {
     /// them, so that each object allocates its storage once, at its exact size.
     private var pendingKeys: [String] = []
     private var pendingValues = ValueStack()
-    /// The keys of the last object read, its shape: objects of one shape (rows of a table)
-    /// share them. Also the bytes each key was written as, one after the other, and where each
-    /// one ends.
+    /// The shape of the last object read: objects of one shape (rows of a table) share its keys.
     private var lastShape = Shape()
     /// Where in the data each ArrayBuffer read so far is, by object id: its bytes are copied
     /// only when the buffer itself is asked for.
