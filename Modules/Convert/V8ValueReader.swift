@@ -25,9 +25,9 @@ package struct V8ValueReader: ~Copyable {
     private var position = 0
     private var version: UInt64 = 0
     private let maxDepth: Int
-    /// The most bytes a value may take, here for what the data does not show: the holes of a
-    /// sparse array, which take no bytes in the data and a `JSValue` each in Swift.
-    private var maxBytes = Int.max
+    /// The most bytes a value may take: the data's own size, and what the data does not show,
+    /// the holes of a sparse array, which take no bytes there and a `JSValue` each in Swift.
+    private let maxBytes: Int
     private var depth = 0
     /// Objects by the id the serializer gave them; `nil` while still being read.
     private var objects: [JSValue?] = []
@@ -49,9 +49,7 @@ package struct V8ValueReader: ~Copyable {
 
     /// Decodes one value, header included, within `limits`.
     package static func decode(_ bytes: UnsafeRawBufferPointer, limits: ConversionLimits) throws(Failure) -> JSValue {
-        guard bytes.count <= limits.maxBytes else { throw .tooLarge(limit: limits.maxBytes, size: bytes.count) }
-        var reader = V8ValueReader(bytes: bytes, maxDepth: limits.maxDepth, hostObject: nil)
-        reader.maxBytes = limits.maxBytes
+        var reader = V8ValueReader(bytes: bytes, limits: limits, hostObject: nil)
         return try reader.readAll()
     }
 
@@ -76,22 +74,20 @@ package struct V8ValueReader: ~Copyable {
         isArgumentList: Bool = false, hostObject: (UInt32) -> JSValue,
         adoptBytes: (() -> any AnyObject & Sendable)? = nil
     ) throws(Failure) -> JSValue {
-        guard bytes.count <= limits.maxBytes else { throw .tooLarge(limit: limits.maxBytes, size: bytes.count) }
-        return try withoutActuallyEscaping(hostObject) { (hostObject) throws(Failure) in
-            var reader = V8ValueReader(
-                bytes: bytes, maxDepth: limits.maxDepth, hostObject: hostObject, adoptBytes: adoptBytes)
-            reader.maxBytes = limits.maxBytes
+        try withoutActuallyEscaping(hostObject) { (hostObject) throws(Failure) in
+            var reader = V8ValueReader(bytes: bytes, limits: limits, hostObject: hostObject, adoptBytes: adoptBytes)
             if isArgumentList { reader.depth = -1 }
             return try reader.readAll()
         }
     }
 
     private init(
-        bytes: UnsafeRawBufferPointer, maxDepth: Int, hostObject: ((UInt32) -> JSValue)?,
+        bytes: UnsafeRawBufferPointer, limits: ConversionLimits, hostObject: ((UInt32) -> JSValue)?,
         adoptBytes: (() -> any AnyObject & Sendable)? = nil
     ) {
         self.bytes = bytes
-        self.maxDepth = maxDepth
+        self.maxDepth = limits.maxDepth
+        self.maxBytes = limits.maxBytes
         self.hostObject = hostObject
         self.adoptBytes = adoptBytes
     }
@@ -137,6 +133,8 @@ package struct V8ValueReader: ~Copyable {
 
     /// The header and the one value after it.
     private mutating func readAll() throws(Failure) -> JSValue {
+        // Nothing is read from data past the limit.
+        guard bytes.count <= maxBytes else { throw .tooLarge(limit: maxBytes, size: bytes.count) }
         do {
             try readHeader()
             return try readValue()
