@@ -83,7 +83,7 @@ let package = Package(
         // Helpers that more than one test target uses (a thread of its own for blocking work).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
-        .testTarget(name: "ConvertTests", dependencies: ["Convert"], path: "Tests/ConvertTests"),
+        .testTarget(name: "ConvertTests", dependencies: ["Convert", "TestSupport"], path: "Tests/ConvertTests"),
         .testTarget(name: "IsolateTests", dependencies: ["Isolate", "TestSupport"], path: "Tests/IsolateTests"),
         .testTarget(name: "OpsTests", dependencies: ["Ops"], path: "Tests/OpsTests"),
         // Ops for host functions that call back into the loader; fixtures in Tests/Fixtures.
@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "JSRunTests", dependencies: ["JSRun"], path: "Tests/JSRunTests"),
         .testTarget(
             name: "JSRunCLITests",
-            dependencies: ["JSRunCLI"],
+            dependencies: ["JSRunCLI", "TestSupport"],
             path: "Tests/JSRunCLITests"
         ),
     ],

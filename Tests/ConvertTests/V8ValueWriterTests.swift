@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Convert
@@ -602,9 +603,8 @@ enum WriterFixtures {
         static var isAvailable: Bool { executable != nil }
 
         struct Failed: Error, CustomStringConvertible {
-            let status: Int32
-            let stderr: String
-            var description: String { "node exited with status \(status): \(stderr)" }
+            let output: ProcessOutput
+            var description: String { "node exited with status \(output.status): \(output.stderr)" }
         }
 
         static func run(_ script: String, input: some Encodable) throws -> [String] {
@@ -612,21 +612,9 @@ enum WriterFixtures {
                 "v8-writer-\(UUID().uuidString).json")
             try JSONEncoder().encode(input).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = ["-e", script, file.path]
-            let stdout = Pipe()
-            let stderr = Pipe()
-            process.standardOutput = stdout
-            process.standardError = stderr
-            try process.run()
-            let out = stdout.fileHandleForReading.readDataToEndOfFile()
-            let err = stderr.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw Failed(status: process.terminationStatus, stderr: String(decoding: err, as: UTF8.self))
-            }
-            return String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
+            let output = try runProcess(try #require(executable), ["-e", script, file.path])
+            guard output.status == 0 else { throw Failed(output: output) }
+            return output.stdout.split(separator: "\n").map(String.init)
         }
     }
 }

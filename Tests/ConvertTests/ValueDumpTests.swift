@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `ValueDump` example (Examples/ValueDump) run as it is, against Node: Node reads the file
@@ -70,44 +71,16 @@ struct ValueDumpTests {
 
 /// The `ValueDump` executable, built beside the test bundle, run as a subprocess.
 private enum ValueDump {
-    struct Output: CustomStringConvertible {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var description: String {
-            "status \(status), stdout \(stdout.debugDescription), stderr \(stderr.debugDescription)"
-        }
-    }
-
-    static var executable: URL {
-        let products = Bundle.main.bundleURL.deletingLastPathComponent()
-        let beside = products.appendingPathComponent("ValueDump")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("ValueDump")
-    }
+    static var executable: URL { productBesideTests("ValueDump") }
 
     static func temporaryFile() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("value-dump-\(UUID().uuidString).bin")
     }
 
-    static func run(_ arguments: [String]) throws -> Output {
+    static func run(_ arguments: [String]) throws -> ProcessOutput {
         try #require(
             FileManager.default.isExecutableFile(atPath: executable.path),
             "ValueDump is not built beside the tests (swift build builds it): \(executable.path)")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
+        return try runProcess(executable, arguments)
     }
 }

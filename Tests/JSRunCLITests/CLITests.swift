@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `jsrun` executable, run as a subprocess.
@@ -108,37 +109,10 @@ import Testing
 }
 
 enum JSRunProcess {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     /// The `jsrun` built beside the test bundle.
-    static var executable: URL {
-        let products = Bundle.main.bundleURL.deletingLastPathComponent()
-        let beside = products.appendingPathComponent("jsrun")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
-            "jsrun")
-    }
+    static var executable: URL { productBesideTests("jsrun") }
 
-    static func run(_ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus,
-            stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self)
-        )
+    static func run(_ arguments: [String]) throws -> ProcessOutput {
+        try runProcess(executable, arguments)
     }
 }
