@@ -77,6 +77,34 @@ func moduleGraphFigures(runs: Int) async throws -> [String: Double] {
     ]
 }
 
+/// (i)-(k): JavaScript calling Swift functions in a loop, one evaluation of the whole loop per
+/// run; the figure is a run's time divided by its calls. A runtime of their own, bound once.
+@concurrent
+func hostCallFigures(scale: Int, runs: Int) async throws -> [String: Double] {
+    let runtime = try Runtime()
+    defer { runtime.close() }
+    try Workloads.bindHostFunctions(runtime)
+    let syncCalls = 100_000 / scale
+    let asyncCalls = 20_000 / scale
+    try Workloads.hostCallsDouble(runtime, calls: syncCalls / 10)  // warm-ups
+    try Workloads.hostCallsTyped(runtime, calls: syncCalls / 10)
+    try await Workloads.hostCallsAsync(runtime, calls: asyncCalls / 10)
+    let double = try medianSeconds(batches: runs, perBatch: 1) {
+        try Workloads.hostCallsDouble(runtime, calls: syncCalls)
+    }
+    let typed = try medianSeconds(batches: runs, perBatch: 1) {
+        try Workloads.hostCallsTyped(runtime, calls: syncCalls)
+    }
+    let async = try await medianSecondsAsync(batches: runs, perBatch: 1) {
+        try await Workloads.hostCallsAsync(runtime, calls: asyncCalls)
+    }
+    return [
+        "host_call_double_ns": double / Double(syncCalls) * 1e9,
+        "host_call_typed_ns": typed / Double(syncCalls) * 1e9,
+        "host_call_async_us": async / Double(asyncCalls) * 1e6,
+    ]
+}
+
 /// Prints the figures: JSON with `--json`, else one per line.
 func printFigures(_ figures: [String: Double]) throws {
     if CommandLine.arguments.contains("--json") {
@@ -96,6 +124,12 @@ let moduleRuns = quick ? 5 : 20
 // `--only-modules`: the module graph's figures alone, (l) and (m).
 if CommandLine.arguments.contains("--only-modules") {
     try printFigures(try await moduleGraphFigures(runs: moduleRuns))
+    exit(0)
+}
+
+// `--only-host`: the host-call figures alone, (i) to (k).
+if CommandLine.arguments.contains("--only-host") {
+    try printFigures(try await hostCallFigures(scale: scale, runs: quick ? 3 : 5))
     exit(0)
 }
 
@@ -146,29 +180,7 @@ let bytesIn = try warmedUp { _ = try Workloads.bytesIn(countFunction, sixteenMiB
 valuesRuntime.close()
 let gigabytesPerSecond = { (seconds: Double) in Double(16 << 20) / seconds / 1e9 }
 
-// (i)-(k): JavaScript calling Swift functions in a loop, one evaluation of the whole loop per
-// run; the figure is a run's time divided by its calls. A runtime of their own, bound once.
-let hostRuntime = try Runtime()
-try Workloads.bindHostFunctions(hostRuntime)
-let syncCalls = 100_000 / scale
-let asyncCalls = 20_000 / scale
-let hostRuns = quick ? 3 : 5
-try Workloads.hostCallsDouble(hostRuntime, calls: syncCalls / 10)  // warm-ups
-try Workloads.hostCallsTyped(hostRuntime, calls: syncCalls / 10)
-try await Workloads.hostCallsAsync(hostRuntime, calls: asyncCalls / 10)
-let hostCallDouble =
-    try medianSeconds(batches: hostRuns, perBatch: 1) {
-        try Workloads.hostCallsDouble(hostRuntime, calls: syncCalls)
-    } / Double(syncCalls)
-let hostCallTyped =
-    try medianSeconds(batches: hostRuns, perBatch: 1) {
-        try Workloads.hostCallsTyped(hostRuntime, calls: syncCalls)
-    } / Double(syncCalls)
-let hostCallAsync =
-    try await medianSecondsAsync(batches: hostRuns, perBatch: 1) {
-        try await Workloads.hostCallsAsync(hostRuntime, calls: asyncCalls)
-    } / Double(asyncCalls)
-hostRuntime.close()
+let hostCalls = try await hostCallFigures(scale: scale, runs: quick ? 3 : 5)
 
 let moduleGraph = try await moduleGraphFigures(runs: moduleRuns)
 
@@ -182,14 +194,11 @@ let figures: [String: Double] = [
     "idle_rss_mb_per_runtime": memory.perRuntimeMB,
     "rss_returned_after_close_mb": memory.returnedAfterCloseMB,
     "idle_cpu_percent": memory.idleCPUPercent,
-    "host_call_double_ns": hostCallDouble * 1e9,
-    "host_call_typed_ns": hostCallTyped * 1e9,
-    "host_call_async_us": hostCallAsync * 1e6,
     "rows_20k_to_swift_ms": rowsToSwift * 1e3,
     "rows_20k_v8_serializer_ms": rowsV8Serializer * 1e3,
     "rows_20k_decodable_ms": rowsDecodable * 1e3,
     "rows_20k_to_js_ms": rowsToJavaScript * 1e3,
     "bytes_16mib_out_gbps": gigabytesPerSecond(bytesOut),
     "bytes_16mib_in_gbps": gigabytesPerSecond(bytesIn),
-].merging(moduleGraph) { first, _ in first }
+].merging(moduleGraph) { first, _ in first }.merging(hostCalls) { first, _ in first }
 try printFigures(figures)
