@@ -25,6 +25,7 @@ public struct JSObject: Sendable, Hashable {
     }
 
     /// An object from keys that are known to be unique (the decoder's fast path).
+    @usableFromInline
     package init(uniqueKeys keys: [String], values: [JSValue]) {
         storage = OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
     }

@@ -41,8 +41,10 @@ final class Engine: @unchecked Sendable {
     private var argumentBuffer: [UInt8] = []
     /// Host functions, and what their calls leave behind (see HostFunctions.swift).
     var host = HostState()
-    /// Async host calls running on the concurrency pool, by the resolver of their promise.
-    let asyncCalls = Mutex<[UInt32: Task<Void, Never>]>([:])
+    /// What a host function's answer points to until the shim has read it (HostReplies.swift).
+    let replies = ReplyStorage()
+    /// Async host calls running on the concurrency pool.
+    let asyncCalls: AsyncHostCalls
     /// The module loader's hooks and its loads in flight (see ModuleHooks.swift).
     let modules = ModuleHooks()
 
@@ -97,6 +99,7 @@ final class Engine: @unchecked Sendable {
 
     private init(config: RuntimeConfig) {
         self.config = config
+        asyncCalls = AsyncHostCalls(queue: queue)
     }
 
     /// Starts a runtime thread with a fresh isolate; returns once the isolate is ready and the
@@ -158,7 +161,7 @@ final class Engine: @unchecked Sendable {
             // While async host calls (or module loads) are out, their results come back within
             // microseconds as a rule: wait for them a little longer before parking (a wake-up
             // costs tens).
-            let spin = asyncCalls.withLock { $0.isEmpty } && modules.isIdle ? Self.idleSpin : Self.asyncResultSpin
+            let spin = asyncCalls.count == 0 && modules.isIdle ? Self.idleSpin : Self.asyncResultSpin
             let batch = queue.take(spinningFor: spin, until: nextTimer)
             if batch.isClosed {
                 for job in batch.jobs { job(nil) }
@@ -643,10 +646,13 @@ private let consoleCallback: @convention(c) (UnsafeMutableRawPointer?, Int32, Un
 
 private let hostCallback:
     @convention(c) (
-        UnsafeMutableRawPointer?, UInt32, UnsafePointer<UInt8>?, Int, UnsafePointer<cv8_scalar>?, Int, UInt32
+        UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, Int, UnsafePointer<cv8_scalar>?, Int,
+        UInt32
     ) -> cv8_host_reply = { context, binding, data, length, scalars, count, resolver in
         Unmanaged<Engine>.fromOpaque(context!).takeUnretainedValue()
-            .hostCall(binding, data, length, scalars, count, resolver)
+            .hostCall(
+                Unmanaged<Engine.HostBinding>.fromOpaque(binding!).takeUnretainedValue(), data, length, scalars, count,
+                resolver)
     }
 
 private let wakeCallback: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in

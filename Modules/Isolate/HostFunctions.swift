@@ -3,6 +3,7 @@ import Convert
 import Synchronization
 
 /// A Swift function that JavaScript can call: the hook `Ops` builds its bindings on.
+@usableFromInline
 package enum HostFunction: Sendable {
     /// Runs on the runtime's thread; JavaScript gets its value at once.
     case sync(@Sendable ([JSValue]) throws -> JSValue)
@@ -15,11 +16,13 @@ package enum HostFunction: Sendable {
 
 /// The arguments of a host call where they are: the primitives the shim passed, or the values
 /// decoded from V8's format. Valid only during the call, on the runtime thread.
+@usableFromInline
 package struct HostArguments {
     private let scalars: UnsafeBufferPointer<cv8_scalar>
     private let list: [JSValue]
     private let first: Int
 
+    @usableFromInline
     package init(_ values: [JSValue]) {
         scalars = UnsafeBufferPointer(start: nil, count: 0)
         list = values
@@ -42,6 +45,7 @@ package struct HostArguments {
     package var count: Int { (scalars.baseAddress == nil ? list.count : scalars.count) - first }
 
     /// Argument `index`, or `undefined` past the last, as JavaScript reads a missing argument.
+    @usableFromInline
     package subscript(index: Int) -> JSValue {
         guard index < count else { return .undefined }
         return scalars.baseAddress == nil ? list[first + index] : JSValue(scalar: scalars[first + index])
@@ -63,14 +67,15 @@ extension Runtime {
     /// function's). The names are property keys, never source code.
     /// With `permission`, a call without that grant fails with ``PermissionDenied`` and never
     /// reaches the function.
+    @usableFromInline
     package func installHostFunction(
         at path: [String], _ function: HostFunction, requires permission: Permission? = nil
     )
         throws
     {
         try Self.validate(path)
-        let entry = Engine.HostEntry.function(path.joined(separator: "."), function, permission)
-        try engine.perform(.evalSync, timeout: nil) { engine in try engine.install(entry, at: path) }
+        let binding = Engine.HostBinding(name: path.joined(separator: "."), function: function, permission: permission)
+        try engine.perform(.evalSync, timeout: nil) { engine in try engine.install(binding, at: path) }
     }
 
     /// Registers an op, callable from JavaScript as `__host_op_sync__(id, ...arguments)` or, for
@@ -104,17 +109,14 @@ extension Engine {
     /// The host functions of this runtime and the Swift errors JavaScript holds, by id; on
     /// the runtime thread.
     struct HostState {
-        var functions: [HostEntry] = []
+        /// Kept alive here: the shim holds their addresses.
+        var bindings: [HostBinding] = []
         var ops: [Op] = []
         /// Swift errors thrown into JavaScript, kept so that one coming back unchanged is the
         /// original again. The oldest are dropped past `keptErrors`.
         var errors: [UInt32: any Error] = [:]
         var errorOrder: [UInt32] = []
         var nextErrorID: UInt32 = 1
-        /// Buffers a reply points into until the shim has read it.
-        var replyBytes: [UInt8] = []
-        var replyText: [UInt8] = []
-        var replyName: [UInt8] = []
     }
 
     static let keptErrors = 1_000
@@ -126,17 +128,28 @@ extension Engine {
         var permission: Permission?
     }
 
-    /// What a bound V8 function calls: a host function, or the dispatcher of ops.
-    enum HostEntry {
-        case function(String, HostFunction, Permission?)
-        case opDispatcher(isAsync: Bool)
+    /// What a bound V8 function calls: a host function, or the dispatcher of ops. The shim
+    /// passes its address back with each call, so that a call finds it without a lookup.
+    final class HostBinding: Sendable {
+        let name: String
+        /// `nil` for the dispatcher of ops.
+        let function: HostFunction?
+        let permission: Permission?
+        /// Whether JavaScript gets a promise.
+        let isAsync: Bool
 
-        var isAsync: Bool {
-            switch self {
-            case .function(_, .async, _): true
-            case .function: false
-            case .opDispatcher(let isAsync): isAsync
-            }
+        init(name: String, function: HostFunction, permission: Permission?) {
+            self.name = name
+            self.function = function
+            self.permission = permission
+            if case .async = function { isAsync = true } else { isAsync = false }
+        }
+
+        init(opDispatcherIsAsync isAsync: Bool) {
+            name = isAsync ? "__host_op_async__" : "__host_op_sync__"
+            function = nil
+            permission = nil
+            self.isAsync = isAsync
         }
     }
 
@@ -148,20 +161,19 @@ extension Engine {
 
     fileprivate func registerOp(_ op: Op) throws -> Int {
         if host.ops.isEmpty {
-            try install(.opDispatcher(isAsync: false), at: ["__host_op_sync__"])
-            try install(.opDispatcher(isAsync: true), at: ["__host_op_async__"])
+            try install(HostBinding(opDispatcherIsAsync: false), at: ["__host_op_sync__"])
+            try install(HostBinding(opDispatcherIsAsync: true), at: ["__host_op_async__"])
         }
         host.ops.append(op)
         return host.ops.count
     }
 
-    fileprivate func install(_ entry: HostEntry, at path: [String]) throws {
-        let binding = host.functions.count
-        host.functions.append(entry)
-        let isAsync = entry.isAsync
+    fileprivate func install(_ binding: HostBinding, at path: [String]) throws {
+        host.bindings.append(binding)
+        let address = Unmanaged.passUnretained(binding).toOpaque()
         try check(
             withPath(path) { names, lengths in
-                cv8_bind(isolate, names, lengths, path.count, UInt32(binding), isAsync)
+                cv8_bind(isolate, names, lengths, path.count, address, binding.isAsync)
             })
     }
 
@@ -209,10 +221,9 @@ extension Engine {
 
     /// JavaScript called a host function (the shim's trampoline), on the runtime thread.
     func hostCall(
-        _ binding: UInt32, _ data: UnsafePointer<UInt8>?, _ length: Int, _ scalars: UnsafePointer<cv8_scalar>?,
+        _ binding: HostBinding, _ data: UnsafePointer<UInt8>?, _ length: Int, _ scalars: UnsafePointer<cv8_scalar>?,
         _ count: Int, _ resolver: UInt32
     ) -> cv8_host_reply {
-        guard Int(binding) < host.functions.count else { return reply(RuntimeError.conversion("unknown binding")) }
         let arguments: HostArguments
         if let scalars {
             arguments = HostArguments(scalars: UnsafeBufferPointer(start: scalars, count: count))
@@ -226,21 +237,22 @@ extension Engine {
                 return reply(RuntimeError.conversion(error.description), name: "TypeError")
             }
         }
-        switch host.functions[Int(binding)] {
-        case .function(let name, let function, let permission):
-            return run(name, function, permission, arguments, resolver)
-        case .opDispatcher(let isAsync):
-            guard arguments.count > 0, let id = arguments[0].intValue, id >= 1, id <= host.ops.count else {
-                let given = arguments.count > 0 ? "\(arguments[0])" : "nothing"
-                return reply(HostTypeError(message: "unknown op id: \(given)"), name: "TypeError")
-            }
-            let op = host.ops[id - 1]
-            if case .async = op.function, !isAsync {
-                let message = "op '\(op.name)' (id \(id)) is async: call it with __host_op_async__"
-                return reply(HostTypeError(message: message), name: "TypeError")
-            }
-            return run(op.name, op.function, op.permission, arguments.droppingFirst(), resolver)
+        guard let function = binding.function else { return callOp(arguments, isAsync: binding.isAsync, resolver) }
+        return run(binding.name, function, binding.permission, arguments, resolver)
+    }
+
+    /// `__host_op_sync__(id, ...arguments)` or `__host_op_async__(id, ...arguments)`.
+    private func callOp(_ arguments: HostArguments, isAsync: Bool, _ resolver: UInt32) -> cv8_host_reply {
+        guard arguments.count > 0, let id = arguments[0].intValue, id >= 1, id <= host.ops.count else {
+            let given = arguments.count > 0 ? "\(arguments[0])" : "nothing"
+            return reply(HostTypeError(message: "unknown op id: \(given)"), name: "TypeError")
         }
+        let op = host.ops[id - 1]
+        if case .async = op.function, !isAsync {
+            let message = "op '\(op.name)' (id \(id)) is async: call it with __host_op_async__"
+            return reply(HostTypeError(message: message), name: "TypeError")
+        }
+        return run(op.name, op.function, op.permission, arguments.droppingFirst(), resolver)
     }
 
     /// Runs a host function for JavaScript, if the runtime has the permission it needs. A
@@ -268,7 +280,7 @@ extension Engine {
     private func finish(_ resolver: UInt32, _ call: () throws -> JSValue) -> cv8_host_reply {
         guard resolver == 0 else {
             let result = Result { try call() }
-            queue.push { engine in engine?.settle(resolver, with: result) }
+            queue.push { engine in engine?.settleAsyncCall(resolver, with: result) }
             return Self.pending
         }
         do {
@@ -278,28 +290,16 @@ extension Engine {
         }
     }
 
-    /// The answer of an async call: nothing yet.
-    private static var pending: cv8_host_reply {
-        cv8_host_reply(
-            status: Int32(CV8_PENDING.rawValue), data: nil, length: 0, name: nil, name_length: 0, error_id: 0,
-            is_scalar: false, scalar: cv8_scalar())
-    }
-
     /// Runs an async host function on the concurrency pool; its result settles the promise
     /// on the runtime thread. Closing the runtime cancels it.
     private func startAsyncCall(
         _ function: @escaping @Sendable ([JSValue]) async throws -> JSValue, _ arguments: [JSValue], _ resolver: UInt32
     ) {
-        let task = Task {
-            let result: Result<JSValue, any Error>
-            do { result = .success(try await function(arguments)) } catch { result = .failure(error) }
-            _ = self.asyncCalls.withLock { $0.removeValue(forKey: resolver) }
-            self.queue.push { engine in engine?.settle(resolver, with: result) }
-        }
-        asyncCalls.withLock { $0[resolver] = task }
+        asyncCalls.start(AsyncHostCalls.Call(function: function, arguments: arguments, resolver: resolver))
     }
 
-    private func settle(_ resolver: UInt32, with result: Result<JSValue, any Error>) {
+    /// Settles the promise of a host call (async, or sync behind an async entry) with its result.
+    func settleAsyncCall(_ resolver: UInt32, with result: Result<JSValue, any Error>) {
         switch result {
         case .success(let value): cv8_resolver_settle(isolate, resolver, reply(value))
         case .failure(let error): cv8_resolver_settle(isolate, resolver, reply(error))
@@ -308,93 +308,7 @@ extension Engine {
 
     /// Cancels the async host calls still running (the runtime is closing).
     func cancelAsyncCalls() {
-        for task in asyncCalls.withLock({ calls in
-            defer { calls.removeAll() }; return Array(calls.values)
-        }) {
-            task.cancel()
-        }
-    }
-
-    // MARK: - Replies
-
-    /// A value as the shim takes it back from the host (`host` keeps its bytes until the next reply).
-    func reply(_ value: JSValue) -> cv8_host_reply {
-        if let scalar = scalarReply(value) { return scalar }
-        do {
-            try V8ValueWriter.encode(
-                value, into: &host.replyBytes, limits: config.conversionLimits, functionID: functionID)
-        } catch {
-            return reply(RuntimeError.conversion(error.description), name: "TypeError")
-        }
-        return host.replyBytes.withUnsafeBufferPointer { bytes in
-            cv8_host_reply(
-                status: Int32(CV8_OK.rawValue), data: bytes.baseAddress, length: bytes.count, name: nil, name_length: 0,
-                error_id: 0, is_scalar: false, scalar: cv8_scalar())
-        }
-    }
-
-    /// A primitive result without serialization (the fast path); `nil` for other values.
-    private func scalarReply(_ value: JSValue) -> cv8_host_reply? {
-        var scalar = cv8_scalar()
-        switch value {
-        case .undefined: scalar.kind = 0
-        case .null: scalar.kind = 1
-        case .bool(let bool): scalar.kind = bool ? 3 : 2
-        case .number(let number):
-            scalar.kind = 4
-            scalar.number = number
-        case .string(let string):
-            host.replyText.removeAll(keepingCapacity: true)
-            host.replyText.append(contentsOf: string.utf8)
-            scalar.kind = 5
-            scalar.length = host.replyText.count
-            scalar.string = host.replyText.withUnsafeBufferPointer {
-                $0.withMemoryRebound(to: CChar.self) { UnsafePointer($0.baseAddress) }
-            }
-        default: return nil
-        }
-        return cv8_host_reply(
-            status: Int32(CV8_OK.rawValue), data: nil, length: 0, name: nil, name_length: 0, error_id: 0,
-            is_scalar: true, scalar: scalar)
-    }
-
-    /// A Swift error as JavaScript sees it: an Error named after the Swift type (or the
-    /// JavaScript error it is), with the error's description as its message.
-    func reply(_ error: any Error, name: String? = nil) -> cv8_host_reply {
-        var errorName = name ?? String(describing: type(of: error))
-        var message = String(describing: error)
-        if let javaScriptError = error as? JavaScriptError {
-            errorName = javaScriptError.name ?? "Error"
-            message = javaScriptError.message
-        }
-        let id = keep(error)
-        host.replyText = Array(message.utf8)
-        host.replyName = Array(errorName.utf8)
-        return host.replyText.withUnsafeBufferPointer { text in
-            host.replyName.withUnsafeBufferPointer { name in
-                name.withMemoryRebound(to: CChar.self) { name in
-                    cv8_host_reply(
-                        status: Int32(CV8_EXCEPTION.rawValue), data: text.baseAddress, length: text.count,
-                        name: name.baseAddress, name_length: name.count, error_id: id, is_scalar: false,
-                        scalar: cv8_scalar())
-                }
-            }
-        }
-    }
-
-    private func keep(_ error: any Error) -> UInt32 {
-        let id = host.nextErrorID
-        host.nextErrorID &+= 1
-        host.errors[id] = error
-        host.errorOrder.append(id)
-        if host.errorOrder.count > Self.keptErrors { host.errors[host.errorOrder.removeFirst()] = nil }
-        return id
-    }
-
-    /// The Swift error that the last exception stands for, if it is one thrown into JavaScript.
-    func originalHostError() -> (any Error)? {
-        let id = cv8_last_host_error(isolate)
-        return id == 0 ? nil : host.errors[id]
+        asyncCalls.cancelAll()
     }
 }
 

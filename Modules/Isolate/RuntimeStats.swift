@@ -114,7 +114,7 @@ extension Engine {
     /// JavaScript that runs, whichever comes first. Blocks until then.
     func stats() throws -> RuntimeStats {
         var snapshot = RuntimeStats(heap: try heapStats(), counters: counters.withLock { $0 })
-        snapshot.activeAsyncOps += asyncCalls.withLock { $0.count }
+        snapshot.activeAsyncOps += asyncCalls.count
         return snapshot
     }
 

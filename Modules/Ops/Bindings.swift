@@ -46,6 +46,7 @@ extension Runtime {
     }
 
     /// Binds a typed function, synchronous.
+    @inlinable
     public func bind<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) throws -> Result
@@ -75,6 +76,7 @@ extension Runtime {
     }
 
     /// The property path a name stands for: its parts between dots.
+    @usableFromInline
     static func path(of name: String) throws -> [String] {
         let path = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard !path.contains(where: \.isEmpty) else {
@@ -85,6 +87,7 @@ extension Runtime {
 }
 
 /// A typed synchronous function as a host function: arguments decoded, result encoded.
+@inlinable
 func typed<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
     _ function: @escaping @Sendable (repeat each Argument) throws -> Result
 ) -> HostFunction {
@@ -105,13 +108,14 @@ func typed<each Argument: Decodable & SendableMetatype, Result: Encodable & Send
 }
 
 /// Decodes a host function's arguments one by one, in order.
-private struct Arguments {
-    let values: HostArguments
-    var index = 0
+@usableFromInline
+struct Arguments {
+    @usableFromInline let values: HostArguments
+    @usableFromInline var index = 0
 
-    init(_ values: HostArguments) { self.values = values }
+    @inlinable init(_ values: HostArguments) { self.values = values }
 
-    mutating func next<T: Decodable>(_ type: T.Type) throws -> T {
+    @inlinable @inline(__always) mutating func next<T: Decodable>(_ type: T.Type) throws -> T {
         let value = values[index]
         index += 1
         // The common scalar parameters skip the Codable machinery (a third of a call's cost for
@@ -128,17 +132,25 @@ private struct Arguments {
         case .bool(let bool) where T.self == Bool.self:
             return unsafeBitCast(bool, to: T.self)
         default:
-            do {
-                return try JSValueDecoder().decode(type, from: value)
-            } catch {
-                throw TypeError(argument: index, type: "\(T.self)", reason: error)
-            }
+            return try Self.decode(value, as: type, argument: index)
+        }
+    }
+
+    /// Argument number `argument` decoded through JSValueDecoder: the general path, kept out
+    /// of line.
+    @usableFromInline
+    static func decode<T: Decodable>(_ value: JSValue, as type: T.Type, argument: Int) throws -> T {
+        do {
+            return try JSValueDecoder().decode(type, from: value)
+        } catch {
+            throw TypeError(argument: argument, type: "\(T.self)", reason: error)
         }
     }
 }
 
 /// A result as a JavaScript value: common scalars directly, the rest through JSValueEncoder.
-private func encodeResult<R: Encodable>(_ result: R) throws -> JSValue {
+@inlinable
+func encodeResult<R: Encodable>(_ result: R) throws -> JSValue {
     // The common scalars by their metadata first, without dynamic casts.
     if R.self == Double.self { return .number(unsafeBitCast(result, to: Double.self)) }
     if R.self == String.self { return .string(unsafeBitCast(result, to: String.self)) }

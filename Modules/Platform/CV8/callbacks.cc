@@ -14,9 +14,17 @@ const cv8_binding &binding_of(const FunctionCallbackInfo<Value> &info) {
     return *static_cast<const cv8_binding *>(info.Data().As<v8::External>()->Value());
 }
 
-v8::Local<v8::String> utf8(v8::Isolate *isolate, const char *text, size_t length) {
-    return v8::String::NewFromUtf8(isolate, text, v8::NewStringType::kNormal, static_cast<int>(length))
-        .FromMaybe(v8::String::Empty(isolate));
+// A string from UTF-8; ASCII, the common case, is made directly as a one-byte string (V8's
+// UTF-8 decoder costs more than the check).
+v8::Local<v8::String> utf8(v8::Isolate *isolate, const char *text, size_t length,
+                           v8::NewStringType type = v8::NewStringType::kNormal) {
+    const auto *bytes = reinterpret_cast<const uint8_t *>(text);
+    bool ascii = true;
+    for (size_t i = 0; i < length && ascii; i++) ascii = bytes[i] < 0x80;
+    v8::MaybeLocal<v8::String> string =
+        ascii ? v8::String::NewFromOneByte(isolate, bytes, type, static_cast<int>(length))
+              : v8::String::NewFromUtf8(isolate, text, type, static_cast<int>(length));
+    return string.FromMaybe(v8::String::Empty(isolate));
 }
 
 // The arguments as one array the serializer can write: a function becomes a handle's
@@ -89,6 +97,43 @@ Local<Value> from_scalar(v8::Isolate *isolate, const cv8_scalar &scalar) {
     }
 }
 
+// %Object.prototype%, for the objects made from members.
+Local<Value> object_prototype(cv8_isolate *state) {
+    v8::Isolate *isolate = state->isolate;
+    if (state->object_prototype.IsEmpty()) state->object_prototype.Reset(isolate, v8::Object::New(isolate)->GetPrototype());
+    return state->object_prototype.Get(isolate);
+}
+
+// The value of a host's answer with CV8_OK. Small objects and arrays of primitives are made
+// directly (an object made so keeps its properties in a dictionary, which reading them does
+// not mind); the rest is read with V8's deserializer.
+v8::MaybeLocal<Value> reply_value(cv8_isolate *state, Local<v8::Context> context, const cv8_host_reply &reply) {
+    v8::Isolate *isolate = state->isolate;
+    switch (reply.form) {
+        case CV8_REPLY_SCALAR: return from_scalar(isolate, reply.scalar);
+        case CV8_REPLY_OBJECT: {
+            if (reply.count > CV8_MAX_MEMBERS) break;
+            Local<v8::Name> names[CV8_MAX_MEMBERS];
+            Local<Value> values[CV8_MAX_MEMBERS];
+            for (size_t i = 0; i < reply.count; i++) {
+                const cv8_scalar &key = reply.members[2 * i];
+                names[i] = utf8(isolate, key.string, key.length, v8::NewStringType::kInternalized);
+                values[i] = from_scalar(isolate, reply.members[2 * i + 1]);
+            }
+            return v8::Object::New(isolate, object_prototype(state), names, values, reply.count);
+        }
+        case CV8_REPLY_ARRAY: {
+            if (reply.count > CV8_MAX_MEMBERS) break;
+            Local<Value> values[CV8_MAX_MEMBERS];
+            for (size_t i = 0; i < reply.count; i++) values[i] = from_scalar(isolate, reply.members[i]);
+            return v8::Array::New(isolate, values, reply.count);
+        }
+        default: return cv8::deserialize(state, context, reply.data, reply.length);
+    }
+    isolate->ThrowError("the host's answer has too many members");
+    return {};
+}
+
 // The slow path: the arguments serialized as one array (functions, objects, arrays...).
 bool call_serialized(cv8_isolate *state, Local<v8::Context> context, const FunctionCallbackInfo<Value> &info,
                      const cv8_binding &binding, uint32_t resolver_id, cv8_host_reply *reply) {
@@ -108,7 +153,7 @@ bool call_serialized(cv8_isolate *state, Local<v8::Context> context, const Funct
     }
     // The host may run JavaScript (a re-entrant call) that reuses the buffer: copy the bytes.
     std::string bytes(reinterpret_cast<const char *>(encoded.data), encoded.length);
-    *reply = state->host.call(state->host.context, binding.id, reinterpret_cast<const uint8_t *>(bytes.data()),
+    *reply = state->host.call(state->host.context, binding.host_binding, reinterpret_cast<const uint8_t *>(bytes.data()),
                               bytes.size(), nullptr, 0, resolver_id);
     return true;
 }
@@ -131,7 +176,7 @@ void call_host(const FunctionCallbackInfo<Value> &info) {
     std::string texts[kMaxScalars];
     cv8_host_reply reply;
     if (as_scalars(isolate, info, scalars, texts)) {
-        reply = state->host.call(state->host.context, binding.id, nullptr, 0, scalars,
+        reply = state->host.call(state->host.context, binding.host_binding, nullptr, 0, scalars,
                                  static_cast<size_t>(info.Length()), resolver_id);
     } else if (!call_serialized(state, context, info, binding, resolver_id, &reply)) {
         if (resolver_id != 0) state->resolvers.erase(resolver_id);
@@ -148,12 +193,8 @@ void call_host(const FunctionCallbackInfo<Value> &info) {
         info.GetReturnValue().Set(resolver->GetPromise());
         return;
     }
-    if (reply.status == CV8_OK && reply.is_scalar) {
-        info.GetReturnValue().Set(from_scalar(isolate, reply.scalar));
-        return;
-    }
     Local<Value> value;
-    if (reply.status != CV8_OK || !cv8::deserialize(state, context, reply.data, reply.length).ToLocal(&value)) {
+    if (reply.status != CV8_OK || !reply_value(state, context, reply).ToLocal(&value)) {
         if (!isolate->IsExecutionTerminating()) isolate->ThrowError("the host's result could not be read");
         return;
     }
@@ -241,7 +282,7 @@ bool holder_of(cv8_isolate *state, Local<v8::Context> context, const char *const
 }  // namespace
 
 cv8_result cv8_bind(cv8_isolate *state, const char *const *path, const size_t *lengths, size_t count,
-                    uint32_t binding, bool is_async) {
+                    void *binding, bool is_async) {
     v8::Isolate *isolate = state->isolate;
     v8::HandleScope handle_scope(isolate);
     Local<v8::Context> context = state->context.Get(isolate);
@@ -290,11 +331,9 @@ void cv8_resolver_settle(cv8_isolate *state, uint32_t resolver_id, cv8_host_repl
     v8::TryCatch try_catch(isolate);
     Local<v8::Promise::Resolver> resolver = found->second.Get(isolate);
     state->resolvers.erase(found);
-    if (reply.status == CV8_OK && reply.is_scalar) {
-        resolver->Resolve(context, from_scalar(isolate, reply.scalar)).IsNothing();
-    } else if (reply.status == CV8_OK) {
+    if (reply.status == CV8_OK) {
         Local<Value> value;
-        if (cv8::deserialize(state, context, reply.data, reply.length).ToLocal(&value)) {
+        if (reply_value(state, context, reply).ToLocal(&value)) {
             resolver->Resolve(context, value).IsNothing();
         } else {
             Local<Value> failure = try_catch.HasCaught() ? try_catch.Exception()

@@ -32,7 +32,7 @@ struct cv8_modules;
 // A bound host function, as its V8 function's data points to it (callbacks.cc).
 struct cv8_binding {
     cv8_isolate *state;
-    uint32_t id;
+    void *host_binding;  // what cv8_bind was given, for cv8_host.call
     bool is_async;
 };
 
@@ -68,6 +68,8 @@ struct cv8_isolate {
     // id), and the private key that marks an Error made from a host error with its id.
     v8::Global<v8::ObjectTemplate> handle_template;
     v8::Global<v8::Private> host_error_key;
+    // %Object.prototype%, for host replies made from members (callbacks.cc).
+    v8::Global<v8::Value> object_prototype;
     uint32_t last_host_error = 0;
 
     // The buffer results are serialized into: reused across calls, owned here.

@@ -46,9 +46,26 @@ typedef struct cv8_scalar {
     size_t length;
 } cv8_scalar;
 
+/// How a host's answer holds its value, with CV8_OK (cv8_host_reply.form).
+typedef enum cv8_reply_form {
+    /// `data` holds the value in V8's format (host objects in it are function ids).
+    CV8_REPLY_SERIALIZED = 0,
+    /// The value is `scalar`.
+    CV8_REPLY_SCALAR = 1,
+    /// A plain object of `count` properties: `members[2 * i]` is a key (a string) and
+    /// `members[2 * i + 1]` its value. Keys are unique.
+    CV8_REPLY_OBJECT = 2,
+    /// An array of the `count` values in `members`.
+    CV8_REPLY_ARRAY = 3,
+} cv8_reply_form;
+
+/// The most properties (or elements) of a CV8_REPLY_OBJECT (or CV8_REPLY_ARRAY) answer. Small
+/// values of primitives skip V8's deserializer, whose set-up alone costs more than making them.
+#define CV8_MAX_MEMBERS 16
+
 /// What a host function answers.
 typedef struct cv8_host_reply {
-    /// CV8_OK: `data` holds the value in V8's format (host objects in it are function ids).
+    /// CV8_OK: the value, as `form` says.
     /// CV8_EXCEPTION: JavaScript gets an Error named `name` with the message `data` (UTF-8),
     /// carrying `error_id` (when not 0) so that the host knows it again if it comes back.
     /// CV8_PENDING: nothing yet (async).
@@ -58,9 +75,11 @@ typedef struct cv8_host_reply {
     const char *name;
     size_t name_length;
     uint32_t error_id;
-    /// With CV8_OK: when true, the value is `scalar` and `data` is unused.
-    bool is_scalar;
+    /// A cv8_reply_form.
+    uint8_t form;
     cv8_scalar scalar;
+    const cv8_scalar *members;
+    size_t count;
 } cv8_host_reply;
 
 /// What the host (Swift) gives an isolate to call back. Every callback gets `context`.
@@ -79,7 +98,7 @@ typedef struct cv8_host {
     /// host settles later with cv8_resolver_settle; the reply then only reports a failure to
     /// start (or CV8_PENDING). When every argument is a primitive, they come as `scalars`
     /// (`count` of them) and `arguments` is NULL.
-    cv8_host_reply (*call)(void *context, uint32_t binding, const uint8_t *arguments, size_t length,
+    cv8_host_reply (*call)(void *context, void *binding, const uint8_t *arguments, size_t length,
                            const cv8_scalar *scalars, size_t count, uint32_t resolver);
     /// Modules (modules.cc): JavaScript called `import(specifier)` in the script or module named
     /// `referrer`, with the import assertion `type` (empty when none). The host loads the module
@@ -228,12 +247,13 @@ double cv8_timers_next(cv8_isolate *isolate);
 
 // MARK: - Host functions (callbacks.cc)
 
-/// Installs host function `binding` at `path` (property names, the last one the function's),
+/// Installs host function `binding` (the host's pointer, passed back to cv8_host.call as it is)
+/// at `path` (property names, the last one the function's),
 /// creating plain objects for missing intermediate names. The names are property keys, never
 /// source code. With `is_async`, calls return a promise settled by cv8_resolver_settle.
 /// CV8_OK, or CV8_EXCEPTION when an intermediate name holds something that is not an object.
 cv8_result cv8_bind(cv8_isolate *isolate, const char *const *path, const size_t *lengths, size_t count,
-                    uint32_t binding, bool is_async);
+                    void *binding, bool is_async);
 /// Sets the value at `path` (as cv8_bind walks it) to `data`, a value in V8's format whose host
 /// objects are function ids. CV8_OK, or CV8_EXCEPTION.
 cv8_result cv8_set(cv8_isolate *isolate, const char *const *path, const size_t *lengths, size_t count,

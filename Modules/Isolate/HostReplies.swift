@@ -1,0 +1,182 @@
+import CV8
+import Convert
+
+// What a host function answers JavaScript (cv8_host_reply), on the runtime thread. A primitive
+// goes as a scalar, a small object or array of primitives as its members (the shim makes it
+// without V8's deserializer, whose set-up alone costs more than the rest of such a call), and
+// anything else in V8's format.
+
+extension Engine {
+    /// The answer of an async call: nothing yet.
+    static var pending: cv8_host_reply {
+        var reply = cv8_host_reply()
+        reply.status = Int32(CV8_PENDING.rawValue)
+        return reply
+    }
+
+    /// A value as the shim takes it back from the host; what it points to lives in `replies`
+    /// until the next reply.
+    func reply(_ value: JSValue) -> cv8_host_reply {
+        var reply = cv8_host_reply()
+        reply.status = Int32(CV8_OK.rawValue)
+        if case .number(let number) = value {  // the most common answer, first
+            reply.form = UInt8(CV8_REPLY_SCALAR.rawValue)
+            reply.scalar.kind = 4
+            reply.scalar.number = number
+        } else if value.isScalar {
+            replies.start(textBytes: value.scalarTextBytes)
+            reply.form = UInt8(CV8_REPLY_SCALAR.rawValue)
+            reply.scalar = replies.scalar(value)
+        } else if let form = replies.members(of: value, count: &reply.count) {
+            reply.form = UInt8(form.rawValue)
+            reply.members = UnsafePointer(replies.members.baseAddress)
+        } else {
+            let storage = replies
+            do {
+                try V8ValueWriter.encode(
+                    value, into: &storage.bytes, limits: config.conversionLimits, functionID: functionID)
+            } catch {
+                return self.reply(RuntimeError.conversion(error.description), name: "TypeError")
+            }
+            reply.form = UInt8(CV8_REPLY_SERIALIZED.rawValue)
+            (reply.data, reply.length) = storage.bytes.withUnsafeBufferPointer { ($0.baseAddress, $0.count) }
+        }
+        return reply
+    }
+
+    /// A Swift error as JavaScript sees it: an Error named after the Swift type (or the
+    /// JavaScript error it is), with the error's description as its message.
+    func reply(_ error: any Error, name: String? = nil) -> cv8_host_reply {
+        var errorName = name ?? String(describing: type(of: error))
+        var message = String(describing: error)
+        if let javaScriptError = error as? JavaScriptError {
+            errorName = javaScriptError.name ?? "Error"
+            message = javaScriptError.message
+        }
+        let storage = replies
+        storage.start(textBytes: message.utf8.count + errorName.utf8.count)
+        let text = storage.scalar(.string(message))
+        let nameText = storage.scalar(.string(errorName))
+        var reply = cv8_host_reply()
+        reply.status = Int32(CV8_EXCEPTION.rawValue)
+        reply.data = UnsafeRawPointer(text.string)?.assumingMemoryBound(to: UInt8.self)
+        reply.length = text.length
+        reply.name = nameText.string
+        reply.name_length = nameText.length
+        reply.error_id = keep(error)
+        return reply
+    }
+
+    private func keep(_ error: any Error) -> UInt32 {
+        let id = host.nextErrorID
+        host.nextErrorID &+= 1
+        host.errors[id] = error
+        host.errorOrder.append(id)
+        if host.errorOrder.count > Self.keptErrors { host.errors[host.errorOrder.removeFirst()] = nil }
+        return id
+    }
+
+    /// The Swift error that the last exception stands for, if it is one thrown into JavaScript.
+    func originalHostError() -> (any Error)? {
+        let id = cv8_last_host_error(isolate)
+        return id == 0 ? nil : host.errors[id]
+    }
+}
+
+/// Where a reply's strings, members and bytes live until the shim has read them: memory at
+/// stable addresses, reused from reply to reply.
+final class ReplyStorage {
+    /// Room for the members of the largest object reply: a key and a value each.
+    let members = UnsafeMutableBufferPointer<cv8_scalar>.allocate(capacity: 2 * Int(CV8_MAX_MEMBERS))
+    /// A value in V8's format.
+    var bytes: [UInt8] = []
+    /// The UTF-8 of the reply's strings, one after the other.
+    private var text = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 1)
+    private var textUsed = 0
+
+    deinit {
+        members.deallocate()
+        text.deallocate()
+    }
+
+    /// Starts a reply whose strings take `textBytes` bytes in all.
+    func start(textBytes: Int) {
+        textUsed = 0
+        if textBytes > text.count {
+            text.deallocate()
+            text = .allocate(byteCount: max(textBytes, 2 * text.count), alignment: 1)
+        }
+    }
+
+    /// A primitive (`isScalar`) as the shim takes it; a string's UTF-8 is copied here.
+    func scalar(_ value: JSValue) -> cv8_scalar {
+        var scalar = cv8_scalar()
+        switch value {
+        case .null: scalar.kind = 1
+        case .bool(let bool): scalar.kind = bool ? 3 : 2
+        case .number(let number):
+            scalar.kind = 4
+            scalar.number = number
+        case .string(let string):
+            scalar.kind = 5
+            scalar.string = copy(string)
+            scalar.length = string.utf8.count
+        default: scalar.kind = 0
+        }
+        return scalar
+    }
+
+    /// Fills `members` with a small object's keys and values, or a small array's elements,
+    /// when they are all primitives; returns the form, or `nil` for any other value.
+    func members(of value: JSValue, count: inout Int) -> cv8_reply_form? {
+        switch value {
+        case .object(let object) where object.count <= CV8_MAX_MEMBERS:
+            guard object.allSatisfy({ $0.value.isScalar }) else { return nil }
+            start(textBytes: object.reduce(0) { $0 + $1.key.utf8.count + $1.value.scalarTextBytes })
+            for (index, (key, value)) in object.enumerated() {
+                members[2 * index] = scalar(.string(key))
+                members[2 * index + 1] = scalar(value)
+            }
+            count = object.count
+            return CV8_REPLY_OBJECT
+        case .array(let elements) where elements.count <= CV8_MAX_MEMBERS:
+            guard elements.allSatisfy(\.isScalar) else { return nil }
+            start(textBytes: elements.reduce(0) { $0 + $1.scalarTextBytes })
+            for (index, element) in elements.enumerated() { members[index] = scalar(element) }
+            count = elements.count
+            return CV8_REPLY_ARRAY
+        default:
+            return nil
+        }
+    }
+
+    /// Copies `string`'s UTF-8 after the text already there (``start(textBytes:)`` made room).
+    private func copy(_ string: String) -> UnsafePointer<CChar> {
+        let destination = text.baseAddress! + textUsed
+        let copied = string.utf8.withContiguousStorageIfAvailable { source in
+            if let base = source.baseAddress { destination.copyMemory(from: base, byteCount: source.count) }
+        }
+        if copied == nil {
+            for (offset, byte) in string.utf8.enumerated() {
+                destination.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self)
+            }
+        }
+        textUsed += string.utf8.count
+        return UnsafePointer(destination.assumingMemoryBound(to: CChar.self))
+    }
+}
+
+extension JSValue {
+    /// Whether the shim takes this value as a cv8_scalar: a primitive other than a BigInt.
+    fileprivate var isScalar: Bool {
+        switch self {
+        case .undefined, .null, .bool, .number, .string: true
+        default: false
+        }
+    }
+
+    /// The UTF-8 bytes a scalar's text takes.
+    fileprivate var scalarTextBytes: Int {
+        if case .string(let string) = self { string.utf8.count } else { 0 }
+    }
+}
