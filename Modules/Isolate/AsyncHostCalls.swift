@@ -20,6 +20,8 @@ final class AsyncHostCalls: Sendable {
 
     /// How long a task that has finished a call waits for the next one.
     static let waitForNext: Duration = .microseconds(50)
+    /// How long of that it looks without yielding to the pool.
+    static let spinForNext: Duration = .microseconds(3)
 
     private struct State {
         /// The tasks running calls, by the resolver of the call: what closing cancels.
@@ -35,6 +37,9 @@ final class AsyncHostCalls: Sendable {
     /// Whether `handedOver` holds a call: what the waiting task reads between its yields,
     /// without taking the lock.
     private let hasCall = Atomic<Bool>(false)
+    /// `state.running.count`, read without the lock: the runtime thread looks at it after every
+    /// batch of jobs.
+    private let runningCount = Atomic<Int>(0)
     /// Where results go: a job settles the promise on the runtime thread.
     private let queue: JobQueue<Engine.Job>
 
@@ -43,7 +48,7 @@ final class AsyncHostCalls: Sendable {
     }
 
     /// How many calls are running.
-    var count: Int { state.withLock { $0.running.count } }
+    var count: Int { runningCount.load(ordering: .relaxed) }
 
     /// Starts `call`, in the waiting task if there is one free, or in a new task.
     func start(_ call: Call) {
@@ -52,10 +57,12 @@ final class AsyncHostCalls: Sendable {
             if let waiting = state.waiting, state.handedOver == nil {
                 state.handedOver = call
                 state.running[call.resolver] = waiting
+                runningCount.store(state.running.count, ordering: .relaxed)
                 hasCall.store(true, ordering: .releasing)
             } else {
                 // Made under the lock, so that the task is registered before it can finish.
                 state.running[call.resolver] = Task { await self.run(call) }
+                runningCount.store(state.running.count, ordering: .relaxed)
             }
         }
     }
@@ -64,7 +71,10 @@ final class AsyncHostCalls: Sendable {
     func cancelAll() {
         let tasks = state.withLock { state in
             state.isClosed = true
-            defer { state.running.removeAll() }
+            defer {
+                state.running.removeAll()
+                runningCount.store(0, ordering: .relaxed)
+            }
             return Array(state.running.values) + (state.waiting.map { [$0] } ?? [])
         }
         for task in tasks { task.cancel() }
@@ -85,6 +95,7 @@ final class AsyncHostCalls: Sendable {
     private func finish(_ call: Call, with result: Result<JSValue, any Error>) async -> Call? {
         let waits = state.withLock { state in
             let task = state.running.removeValue(forKey: call.resolver)
+            runningCount.store(state.running.count, ordering: .relaxed)
             guard let task, state.waiting == nil, !state.isClosed, !Task.isCancelled else { return false }
             state.waiting = task
             return true
@@ -95,8 +106,11 @@ final class AsyncHostCalls: Sendable {
     }
 
     /// The call handed over within ``waitForNext``, or `nil`; this task no longer waits after.
+    /// It looks without yielding for the first microseconds, when the next call of a loop
+    /// comes: a yield goes through the pool's queue, and costs about a microsecond.
     private func nextCall() async -> Call? {
         let deadline = ContinuousClock.now.advanced(by: Self.waitForNext)
+        _ = Platform.spin(for: Self.spinForNext) { hasCall.load(ordering: .acquiring) }
         while !hasCall.load(ordering: .acquiring) && ContinuousClock.now < deadline && !Task.isCancelled {
             await Task.yield()
         }
