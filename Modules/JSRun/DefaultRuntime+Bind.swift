@@ -24,6 +24,7 @@ extension JS {
     }
 
     /// Binds a typed function, synchronous.
+    @inlinable
     public static func bind<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) throws -> Result
@@ -32,6 +33,7 @@ extension JS {
     }
 
     /// Binds a typed function that returns nothing, synchronous.
+    @inlinable
     public static func bind<each Argument: Decodable & SendableMetatype>(
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) throws -> Void

@@ -55,6 +55,7 @@ extension Runtime {
     }
 
     /// Binds a typed function that returns nothing (`undefined` in JavaScript), synchronous.
+    @inlinable
     public func bind<each Argument: Decodable & SendableMetatype>(
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) throws -> Void

@@ -55,13 +55,14 @@ extension Runtime {
 /// The members of an object that `bindObject(_:_:)` builds, in the order they are added. Keys
 /// are property keys, used as they are.
 public struct ObjectBuilder {
+    @usableFromInline
     enum Member {
         case value(JSValue)
         case function(HostFunction)
         case object(ObjectBuilder)
     }
 
-    var members: [(String, Member)] = []
+    @usableFromInline var members: [(String, Member)] = []
 
     /// Adds a value: a ``Convert/JSValue`` as it is, any other `Encodable` through
     /// ``Convert/JSValueEncoder``.
@@ -89,6 +90,7 @@ public struct ObjectBuilder {
     }
 
     /// Adds a typed function, synchronous.
+    @inlinable
     public mutating func function<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ key: String, _ function: @escaping @Sendable (repeat each Argument) throws -> Result
     ) {
