@@ -24,9 +24,10 @@ public struct JSObject: Sendable, Hashable {
         for (key, value) in properties { storage[key] = value }
     }
 
-    /// An object from keys that are known to be unique (the decoder's fast path).
-    @usableFromInline
-    package init(uniqueKeys keys: [String], values: [JSValue]) {
+    /// An object from keys that are known to be unique (the decoder's fast path, and a Swift
+    /// dictionary's keys): each sequence is copied once, into the object's storage.
+    @inlinable
+    package init(uniqueKeys keys: some Sequence<String>, values: some Sequence<JSValue>) {
         storage = OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
     }
 

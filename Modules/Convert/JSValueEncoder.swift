@@ -266,7 +266,7 @@ private final class ValueEncoder: Encoder {
     var value: JSValue? {
         if let scalar { return scalar }
         if let properties {
-            return .object(JSObject(uniqueKeys: Array(properties.keys), values: properties.values.map(\.value)))
+            return .object(JSObject(uniqueKeys: properties.keys, values: properties.values.lazy.map(\.value)))
         }
         if let elements { return .array(elements.map(\.value)) }
         return nil

@@ -161,16 +161,16 @@ func encodeResult<R: Encodable>(_ result: R) throws -> JSValue {
     if R.self == [String: Int].self {
         let object = unsafeBitCast(result, to: [String: Int].self)
         if object.values.allSatisfy({ Double(exactly: $0) != nil }) {
-            return .object(JSObject(uniqueKeys: Array(object.keys), values: object.values.map { .number(Double($0)) }))
+            return .object(JSObject(uniqueKeys: object.keys, values: object.values.lazy.map { .number(Double($0)) }))
         }
     }
     if R.self == [String: Double].self {
         let object = unsafeBitCast(result, to: [String: Double].self)
-        return .object(JSObject(uniqueKeys: Array(object.keys), values: object.values.map { .number($0) }))
+        return .object(JSObject(uniqueKeys: object.keys, values: object.values.lazy.map { .number($0) }))
     }
     if R.self == [String: String].self {
         let object = unsafeBitCast(result, to: [String: String].self)
-        return .object(JSObject(uniqueKeys: Array(object.keys), values: object.values.map { .string($0) }))
+        return .object(JSObject(uniqueKeys: object.keys, values: object.values.lazy.map { .string($0) }))
     }
     return switch result {
     case let number as Double: .number(number)
