@@ -5,17 +5,21 @@ import Synchronization
 /// The async host calls of a runtime, running on Swift's concurrency pool.
 ///
 /// Handing a call to the pool in a new task wakes a pool thread, which costs 7 to 10 µs on
-/// these machines: more than the rest of the call. So a task that has finished its call waits
-/// a little for the next one, yielding to the pool's other work between looks (`Task.yield()`),
-/// and runs that call itself: a loop of awaited calls then hands each one over in well under a
-/// microsecond. One task at most waits at a time, and it takes one call: calls that come while
-/// it runs get tasks of their own, so calls still run concurrently.
+/// these machines: more than the rest of the call. When calls come in close succession (a loop
+/// of awaited calls), a task that has finished its call waits a little for the next one,
+/// yielding to the pool's other work between looks (`Task.yield()`), and runs that call itself:
+/// each call is then handed over in well under a microsecond. A call that comes alone costs no
+/// waiting. One task at most waits at a time, and it takes one call: calls that come while it
+/// runs get tasks of their own, so calls still run concurrently.
 final class AsyncHostCalls: Sendable {
     /// A call: the function, its arguments, and the resolver of JavaScript's promise.
     struct Call: Sendable {
         let function: @Sendable ([JSValue]) async throws -> JSValue
         let arguments: [JSValue]
         let resolver: UInt32
+        /// Whether the call came within ``waitForNext`` of the last one's end: then the task
+        /// that runs it waits for the next one after.
+        var followsClosely = false
     }
 
     /// How long a task that has finished a call waits for the next one.
@@ -30,6 +34,8 @@ final class AsyncHostCalls: Sendable {
         var waiting: Task<Void, Never>?
         /// A call handed to the waiting task and not taken yet.
         var handedOver: Call?
+        /// When a call last finished.
+        var lastFinished: ContinuousClock.Instant?
         var isClosed = false
     }
 
@@ -52,8 +58,11 @@ final class AsyncHostCalls: Sendable {
 
     /// Starts `call`, in the waiting task if there is one free, or in a new task.
     func start(_ call: Call) {
+        let now = ContinuousClock.now
         state.withLock { state in
             guard !state.isClosed else { return }
+            var call = call
+            call.followsClosely = state.lastFinished.map { $0.duration(to: now) < Self.waitForNext } ?? false
             if let waiting = state.waiting, state.handedOver == nil {
                 state.handedOver = call
                 state.running[call.resolver] = waiting
@@ -61,7 +70,8 @@ final class AsyncHostCalls: Sendable {
                 hasCall.store(true, ordering: .releasing)
             } else {
                 // Made under the lock, so that the task is registered before it can finish.
-                state.running[call.resolver] = Task { await self.run(call) }
+                let first = call
+                state.running[call.resolver] = Task { await self.run(first) }
                 runningCount.store(state.running.count, ordering: .relaxed)
             }
         }
@@ -91,12 +101,17 @@ final class AsyncHostCalls: Sendable {
         }
     }
 
-    /// Delivers `call`'s result, then waits for the next call if no other task waits.
+    /// Delivers `call`'s result, then waits for the next call if calls come in close
+    /// succession and no other task waits.
     private func finish(_ call: Call, with result: Result<JSValue, any Error>) async -> Call? {
+        let now = ContinuousClock.now
         let waits = state.withLock { state in
             let task = state.running.removeValue(forKey: call.resolver)
             runningCount.store(state.running.count, ordering: .relaxed)
-            guard let task, state.waiting == nil, !state.isClosed, !Task.isCancelled else { return false }
+            state.lastFinished = now
+            guard let task, call.followsClosely, state.waiting == nil, !state.isClosed, !Task.isCancelled else {
+                return false
+            }
             state.waiting = task
             return true
         }

@@ -106,7 +106,7 @@ extension Runtime {
 }
 
 extension Engine {
-    /// The host functions of this runtime and the Swift errors JavaScript holds, by id; on
+    /// The host functions of this runtime, its ops, and the Swift errors JavaScript holds; on
     /// the runtime thread.
     struct HostState {
         /// Kept alive here: the shim holds their addresses.
@@ -315,12 +315,12 @@ extension Engine {
 extension JSValue {
     /// A primitive argument of the fast path.
     init(scalar: cv8_scalar) {
-        switch scalar.kind {
-        case 1: self = .null
-        case 2: self = .bool(false)
-        case 3: self = .bool(true)
-        case 4: self = .number(scalar.number)
-        case 5:
+        switch UInt32(scalar.kind) {
+        case CV8_SCALAR_NULL.rawValue: self = .null
+        case CV8_SCALAR_FALSE.rawValue: self = .bool(false)
+        case CV8_SCALAR_TRUE.rawValue: self = .bool(true)
+        case CV8_SCALAR_NUMBER.rawValue: self = .number(scalar.number)
+        case CV8_SCALAR_STRING.rawValue:
             self = .string(
                 String(decoding: UnsafeRawBufferPointer(start: scalar.string, count: scalar.length), as: UTF8.self))
         default: self = .undefined

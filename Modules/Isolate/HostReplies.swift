@@ -19,18 +19,20 @@ extension Engine {
     func reply(_ value: JSValue) -> cv8_host_reply {
         var reply = cv8_host_reply()
         reply.status = Int32(CV8_OK.rawValue)
+        let maxBytes = config.conversionLimits.maxBytes
         if case .number(let number) = value {  // the most common answer, first
             reply.form = UInt8(CV8_REPLY_SCALAR.rawValue)
-            reply.scalar.kind = 4
+            reply.scalar.kind = UInt8(CV8_SCALAR_NUMBER.rawValue)
             reply.scalar.number = number
-        } else if value.isScalar {
+        } else if value.isScalar && value.scalarTextBytes <= maxBytes {
             replies.start(textBytes: value.scalarTextBytes)
             reply.form = UInt8(CV8_REPLY_SCALAR.rawValue)
             reply.scalar = replies.scalar(value)
-        } else if let form = replies.members(of: value, count: &reply.count) {
+        } else if let form = replies.members(of: value, count: &reply.count, maxBytes: maxBytes) {
             reply.form = UInt8(form.rawValue)
             reply.members = UnsafePointer(replies.members.baseAddress)
         } else {
+            // Also what a string or members past the byte limit take: the writer says so.
             let storage = replies
             do {
                 try V8ValueWriter.encode(
@@ -53,23 +55,25 @@ extension Engine {
             errorName = javaScriptError.name ?? "Error"
             message = javaScriptError.message
         }
+        var reply = cv8_host_reply()
+        reply.status = Int32(CV8_EXCEPTION.rawValue)
+        // First: dropping the oldest kept error may run a deinit, which must not find the
+        // storage half written.
+        reply.error_id = keep(error)
         let storage = replies
         storage.start(textBytes: message.utf8.count + errorName.utf8.count)
         let text = storage.scalar(.string(message))
         let nameText = storage.scalar(.string(errorName))
-        var reply = cv8_host_reply()
-        reply.status = Int32(CV8_EXCEPTION.rawValue)
         reply.data = UnsafeRawPointer(text.string)?.assumingMemoryBound(to: UInt8.self)
         reply.length = text.length
         reply.name = nameText.string
         reply.name_length = nameText.length
-        reply.error_id = keep(error)
         return reply
     }
 
     private func keep(_ error: any Error) -> UInt32 {
         let id = host.nextErrorID
-        host.nextErrorID &+= 1
+        host.nextErrorID = id == .max ? 1 : id + 1  // 0 stands for no error
         host.errors[id] = error
         host.errorOrder.append(id)
         if host.errorOrder.count > Self.keptErrors { host.errors[host.errorOrder.removeFirst()] = nil }
@@ -111,28 +115,37 @@ final class ReplyStorage {
     /// A primitive (`isScalar`) as the shim takes it; a string's UTF-8 is copied here.
     func scalar(_ value: JSValue) -> cv8_scalar {
         var scalar = cv8_scalar()
+        let kind: cv8_scalar_kind
         switch value {
-        case .null: scalar.kind = 1
-        case .bool(let bool): scalar.kind = bool ? 3 : 2
+        case .null: kind = CV8_SCALAR_NULL
+        case .bool(let bool): kind = bool ? CV8_SCALAR_TRUE : CV8_SCALAR_FALSE
         case .number(let number):
-            scalar.kind = 4
+            kind = CV8_SCALAR_NUMBER
             scalar.number = number
         case .string(let string):
-            scalar.kind = 5
+            kind = CV8_SCALAR_STRING
             scalar.string = copy(string)
             scalar.length = string.utf8.count
-        default: scalar.kind = 0
+        default: kind = CV8_SCALAR_UNDEFINED
         }
+        scalar.kind = UInt8(kind.rawValue)
         return scalar
     }
 
+    /// At most what V8's format takes for a scalar besides its text (a tag, and a double or a
+    /// length): the byte limit bounds members as it bounds the same value serialized.
+    static let bytesPerScalar = 10
+
     /// Fills `members` with a small object's keys and values, or a small array's elements,
-    /// when they are all primitives; returns the form, or `nil` for any other value.
-    func members(of value: JSValue, count: inout Int) -> cv8_reply_form? {
+    /// when they are all primitives and their text takes at most `maxBytes`; returns the form,
+    /// or `nil` for any other value.
+    func members(of value: JSValue, count: inout Int, maxBytes: Int) -> cv8_reply_form? {
         switch value {
         case .object(let object) where object.count <= CV8_MAX_MEMBERS:
             guard object.allSatisfy({ $0.value.isScalar }) else { return nil }
-            start(textBytes: object.reduce(0) { $0 + $1.key.utf8.count + $1.value.scalarTextBytes })
+            let textBytes = object.reduce(0) { $0 + $1.key.utf8.count + $1.value.scalarTextBytes }
+            guard textBytes + 2 * object.count * Self.bytesPerScalar <= maxBytes else { return nil }
+            start(textBytes: textBytes)
             for (index, (key, value)) in object.enumerated() {
                 members[2 * index] = scalar(.string(key))
                 members[2 * index + 1] = scalar(value)
@@ -141,7 +154,9 @@ final class ReplyStorage {
             return CV8_REPLY_OBJECT
         case .array(let elements) where elements.count <= CV8_MAX_MEMBERS:
             guard elements.allSatisfy(\.isScalar) else { return nil }
-            start(textBytes: elements.reduce(0) { $0 + $1.scalarTextBytes })
+            let textBytes = elements.reduce(0) { $0 + $1.scalarTextBytes }
+            guard textBytes + elements.count * Self.bytesPerScalar <= maxBytes else { return nil }
+            start(textBytes: textBytes)
             for (index, element) in elements.enumerated() { members[index] = scalar(element) }
             count = elements.count
             return CV8_REPLY_ARRAY

@@ -1,6 +1,9 @@
 // Host functions: JavaScript calls a native function, which calls the host through one
-// trampoline (cv8_host.call) with the binding's id and the arguments serialized in one pass.
+// trampoline (cv8_host.call) with the host's binding and the arguments: primitives as they are,
+// anything else serialized in one pass. The answer becomes a value in replies.cc.
 #include "internal.h"
+
+#include <algorithm>
 
 namespace {
 
@@ -14,17 +17,11 @@ const cv8_binding &binding_of(const FunctionCallbackInfo<Value> &info) {
     return *static_cast<const cv8_binding *>(info.Data().As<v8::External>()->Value());
 }
 
-// A string from UTF-8; ASCII, the common case, is made directly as a one-byte string (V8's
-// UTF-8 decoder costs more than the check).
-v8::Local<v8::String> utf8(v8::Isolate *isolate, const char *text, size_t length,
-                           v8::NewStringType type = v8::NewStringType::kNormal) {
-    const auto *bytes = reinterpret_cast<const uint8_t *>(text);
-    bool ascii = true;
-    for (size_t i = 0; i < length && ascii; i++) ascii = bytes[i] < 0x80;
-    v8::MaybeLocal<v8::String> string =
-        ascii ? v8::String::NewFromOneByte(isolate, bytes, type, static_cast<int>(length))
-              : v8::String::NewFromUtf8(isolate, text, type, static_cast<int>(length));
-    return string.FromMaybe(v8::String::Empty(isolate));
+// A string from UTF-8 for a message, a name or a key: cut to the longest string JavaScript
+// allows (no such text is that long in practice).
+v8::Local<v8::String> utf8(v8::Isolate *isolate, const char *text, size_t length) {
+    length = std::min(length, static_cast<size_t>(v8::String::kMaxLength));
+    return cv8::new_string(isolate, text, length).FromMaybe(v8::String::Empty(isolate));
 }
 
 // The arguments as one array the serializer can write: a function becomes a handle's
@@ -63,75 +60,27 @@ bool as_scalars(v8::Isolate *isolate, const FunctionCallbackInfo<Value> &info, c
     for (int i = 0; i < info.Length(); i++) {
         Local<Value> value = info[i];
         cv8_scalar &scalar = scalars[i];
-        scalar = cv8_scalar{0, 0, nullptr, 0};
+        scalar = cv8_scalar{CV8_SCALAR_UNDEFINED, 0, nullptr, 0};
         if (value->IsNumber()) {
-            scalar.kind = 4;
+            scalar.kind = CV8_SCALAR_NUMBER;
             scalar.number = value.As<v8::Number>()->Value();
         } else if (value->IsString()) {
             Local<v8::String> string = value.As<v8::String>();
             texts[i].resize(string->Utf8Length(isolate));
             string->WriteUtf8(isolate, texts[i].data(), static_cast<int>(texts[i].size()), nullptr,
                               v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
-            scalar.kind = 5;
+            scalar.kind = CV8_SCALAR_STRING;
             scalar.string = texts[i].data();
             scalar.length = texts[i].size();
         } else if (value->IsBoolean()) {
-            scalar.kind = value->IsTrue() ? 3 : 2;
+            scalar.kind = value->IsTrue() ? CV8_SCALAR_TRUE : CV8_SCALAR_FALSE;
         } else if (value->IsNull()) {
-            scalar.kind = 1;
+            scalar.kind = CV8_SCALAR_NULL;
         } else if (!value->IsUndefined()) {
             return false;
         }
     }
     return true;
-}
-
-Local<Value> from_scalar(v8::Isolate *isolate, const cv8_scalar &scalar) {
-    switch (scalar.kind) {
-        case 1: return v8::Null(isolate);
-        case 2: return v8::False(isolate);
-        case 3: return v8::True(isolate);
-        case 4: return v8::Number::New(isolate, scalar.number);
-        case 5: return utf8(isolate, scalar.string, scalar.length);
-        default: return v8::Undefined(isolate);
-    }
-}
-
-// %Object.prototype%, for the objects made from members.
-Local<Value> object_prototype(cv8_isolate *state) {
-    v8::Isolate *isolate = state->isolate;
-    if (state->object_prototype.IsEmpty()) state->object_prototype.Reset(isolate, v8::Object::New(isolate)->GetPrototype());
-    return state->object_prototype.Get(isolate);
-}
-
-// The value of a host's answer with CV8_OK. Small objects and arrays of primitives are made
-// directly (an object made so keeps its properties in a dictionary, which reading them does
-// not mind); the rest is read with V8's deserializer.
-v8::MaybeLocal<Value> reply_value(cv8_isolate *state, Local<v8::Context> context, const cv8_host_reply &reply) {
-    v8::Isolate *isolate = state->isolate;
-    switch (reply.form) {
-        case CV8_REPLY_SCALAR: return from_scalar(isolate, reply.scalar);
-        case CV8_REPLY_OBJECT: {
-            if (reply.count > CV8_MAX_MEMBERS) break;
-            Local<v8::Name> names[CV8_MAX_MEMBERS];
-            Local<Value> values[CV8_MAX_MEMBERS];
-            for (size_t i = 0; i < reply.count; i++) {
-                const cv8_scalar &key = reply.members[2 * i];
-                names[i] = utf8(isolate, key.string, key.length, v8::NewStringType::kInternalized);
-                values[i] = from_scalar(isolate, reply.members[2 * i + 1]);
-            }
-            return v8::Object::New(isolate, object_prototype(state), names, values, reply.count);
-        }
-        case CV8_REPLY_ARRAY: {
-            if (reply.count > CV8_MAX_MEMBERS) break;
-            Local<Value> values[CV8_MAX_MEMBERS];
-            for (size_t i = 0; i < reply.count; i++) values[i] = from_scalar(isolate, reply.members[i]);
-            return v8::Array::New(isolate, values, reply.count);
-        }
-        default: return cv8::deserialize(state, context, reply.data, reply.length);
-    }
-    isolate->ThrowError("the host's answer has too many members");
-    return {};
 }
 
 // The slow path: the arguments serialized as one array (functions, objects, arrays...).
@@ -158,6 +107,42 @@ bool call_serialized(cv8_isolate *state, Local<v8::Context> context, const Funct
     return true;
 }
 
+// An id for a new resolver: never 0 (a synchronous call), never one still pending, even after
+// 2^32 calls.
+uint32_t new_resolver_id(cv8_isolate *state) {
+    uint32_t id;
+    do {
+        id = state->next_resolver_id++;
+    } while (id == 0 || state->resolvers.count(id) != 0);
+    return id;
+}
+
+// The value of a synchronous call's answer, or an exception: the one making the value threw
+// (a string too long, a function handle already released), or a general one.
+void set_result(cv8_isolate *state, Local<v8::Context> context, const FunctionCallbackInfo<Value> &info,
+                const cv8_host_reply &reply) {
+    v8::Isolate *isolate = state->isolate;
+    bool is_string = reply.scalar.kind == CV8_SCALAR_STRING;
+    if (reply.status == CV8_OK && reply.form == CV8_REPLY_SCALAR && !is_string) {
+        // Cannot fail: no TryCatch, whose set-up is a tenth of a call like this.
+        info.GetReturnValue().Set(cv8::scalar_value(isolate, reply.scalar).ToLocalChecked());
+        return;
+    }
+    if (reply.status == CV8_OK) {
+        v8::TryCatch try_catch(isolate);
+        Local<Value> value;
+        if (cv8::reply_value(state, context, reply).ToLocal(&value)) {
+            info.GetReturnValue().Set(value);
+            return;
+        }
+        if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
+            try_catch.ReThrow();
+            return;
+        }
+    }
+    if (!isolate->IsExecutionTerminating()) isolate->ThrowError("the host's result could not be read");
+}
+
 void call_host(const FunctionCallbackInfo<Value> &info) {
     const cv8_binding &binding = binding_of(info);
     cv8_isolate *state = binding.state;
@@ -168,7 +153,7 @@ void call_host(const FunctionCallbackInfo<Value> &info) {
     Local<v8::Promise::Resolver> resolver;
     if (binding.is_async) {
         if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) return;
-        resolver_id = state->next_resolver_id++;
+        resolver_id = new_resolver_id(state);
         state->resolvers[resolver_id].Reset(isolate, resolver);
     }
 
@@ -193,12 +178,7 @@ void call_host(const FunctionCallbackInfo<Value> &info) {
         info.GetReturnValue().Set(resolver->GetPromise());
         return;
     }
-    Local<Value> value;
-    if (reply.status != CV8_OK || !reply_value(state, context, reply).ToLocal(&value)) {
-        if (!isolate->IsExecutionTerminating()) isolate->ThrowError("the host's result could not be read");
-        return;
-    }
-    info.GetReturnValue().Set(value);
+    set_result(state, context, info, reply);
 }
 
 }  // namespace
@@ -218,9 +198,7 @@ v8::MaybeLocal<v8::Object> cv8::handle_object(cv8_isolate *state, Local<v8::Cont
 
 v8::MaybeLocal<v8::Object> cv8::stand_in(cv8_isolate *state, Local<v8::Context> context,
                                          Local<v8::Function> function) {
-    uint32_t id = state->next_function_id++;
-    state->functions[id].Reset(state->isolate, function);
-    return cv8::handle_object(state, context, id);
+    return cv8::handle_object(state, context, cv8::hold(state, function));
 }
 
 uint32_t cv8::handle_id(Local<v8::Object> object) {
@@ -233,14 +211,17 @@ Local<Value> cv8::host_error(cv8_isolate *state, Local<v8::Context> context, con
     v8::Isolate *isolate = state->isolate;
     Local<v8::String> message = utf8(isolate, reinterpret_cast<const char *>(reply.data), reply.length);
     Local<v8::Object> error = v8::Exception::Error(message).As<v8::Object>();
+    // An own property, defined: a setter that JavaScript put on Error.prototype is not called.
+    // Neither step can fail but by termination, which the caller sees.
     if (reply.name_length > 0)
-        error->Set(context, v8::String::NewFromUtf8Literal(isolate, "name"), utf8(isolate, reply.name, reply.name_length))
-            .Check();
+        error->CreateDataProperty(context, v8::String::NewFromUtf8Literal(isolate, "name"),
+                                  utf8(isolate, reply.name, reply.name_length))
+            .IsNothing();
     if (reply.error_id != 0) {
         if (state->host_error_key.IsEmpty())
             state->host_error_key.Reset(isolate, v8::Private::New(isolate, v8::String::NewFromUtf8Literal(isolate, "jsrun.hostError")));
         error->SetPrivate(context, state->host_error_key.Get(isolate), v8::Integer::NewFromUnsigned(isolate, reply.error_id))
-            .Check();
+            .IsNothing();
     }
     return error;
 }
@@ -333,7 +314,7 @@ void cv8_resolver_settle(cv8_isolate *state, uint32_t resolver_id, cv8_host_repl
     state->resolvers.erase(found);
     if (reply.status == CV8_OK) {
         Local<Value> value;
-        if (reply_value(state, context, reply).ToLocal(&value)) {
+        if (cv8::reply_value(state, context, reply).ToLocal(&value)) {
             resolver->Resolve(context, value).IsNothing();
         } else {
             Local<Value> failure = try_catch.HasCaught() ? try_catch.Exception()

@@ -1,9 +1,17 @@
 // Function handles: functions that JavaScript hands to the host, held by id until released.
 #include "internal.h"
 
-cv8_result cv8::hold_function(cv8_isolate *state, v8::Local<v8::Function> function) {
-    uint32_t id = state->next_function_id++;
+uint32_t cv8::hold(cv8_isolate *state, v8::Local<v8::Function> function) {
+    uint32_t id;
+    do {
+        id = state->next_function_id++;
+    } while (id == 0 || state->functions.count(id) != 0);  // 0 is no handle; ids wrap after 2^32
     state->functions[id].Reset(state->isolate, function);
+    return id;
+}
+
+cv8_result cv8::hold_function(cv8_isolate *state, v8::Local<v8::Function> function) {
+    uint32_t id = cv8::hold(state, function);
     v8::String::Utf8Value name(state->isolate, function->GetName());
     state->message.assign(*name ? *name : "");
     cv8_result result = cv8::status_only(CV8_FUNCTION);

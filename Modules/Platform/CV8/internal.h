@@ -24,6 +24,12 @@ struct cv8_timer {
     double interval_ms = 0;  // 0 for a setTimeout
 };
 
+// An object shape that host answers take (replies.cc): a copy to clone, and its keys.
+struct cv8_shape {
+    v8::Global<v8::Object> boilerplate;
+    std::vector<v8::Global<v8::Name>> keys;
+};
+
 struct cv8_isolate;
 
 // The modules of an isolate (modules.cc).
@@ -68,8 +74,9 @@ struct cv8_isolate {
     // id), and the private key that marks an Error made from a host error with its id.
     v8::Global<v8::ObjectTemplate> handle_template;
     v8::Global<v8::Private> host_error_key;
-    // %Object.prototype%, for host replies made from members (callbacks.cc).
-    v8::Global<v8::Value> object_prototype;
+    // The shapes of objects that host answers made from members (replies.cc), by their key.
+    std::unordered_map<std::string, cv8_shape> shapes;
+    std::string shape_key;
     uint32_t last_host_error = 0;
 
     // The buffer results are serialized into: reused across calls, owned here.
@@ -109,6 +116,9 @@ void clear_timers(cv8_isolate *state);
 void install_modules(cv8_isolate *state);
 void clear_modules(cv8_isolate *state);
 
+// functions.cc: holds `function` as a new handle; returns its id.
+uint32_t hold(cv8_isolate *state, v8::Local<v8::Function> function);
+
 // functions.cc: holds `function` as a handle; the result is CV8_FUNCTION with its id and name.
 cv8_result hold_function(cv8_isolate *state, v8::Local<v8::Function> function);
 
@@ -127,6 +137,19 @@ v8::Local<v8::Value> host_error(cv8_isolate *state, v8::Local<v8::Context> conte
 
 // callbacks.cc: the host error id an exception carries, or 0.
 uint32_t host_error_id(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v8::Value> exception);
+
+// replies.cc: a string from UTF-8; empty, with a RangeError thrown, when it is longer than
+// JavaScript allows.
+v8::MaybeLocal<v8::String> new_string(v8::Isolate *isolate, const char *text, size_t length,
+                                      v8::NewStringType type = v8::NewStringType::kNormal);
+
+// replies.cc: a cv8_scalar as a V8 value.
+v8::MaybeLocal<v8::Value> scalar_value(v8::Isolate *isolate, const cv8_scalar &scalar);
+
+// replies.cc: the value of a host's answer with CV8_OK (see cv8_reply_form); empty, with an
+// exception pending, when it cannot be made.
+v8::MaybeLocal<v8::Value> reply_value(cv8_isolate *state, v8::Local<v8::Context> context,
+                                      const cv8_host_reply &reply);
 
 // values.cc: reads a value written in V8's format, with function ids for host objects.
 v8::MaybeLocal<v8::Value> deserialize(cv8_isolate *state, v8::Local<v8::Context> context,

@@ -199,7 +199,7 @@ v8::MaybeLocal<Module> link(Local<Context> context, Local<String> specifier, Loc
     std::string type = assertion_type(context, assertions, 3);
     cv8_host_reply reply = state->host.link_module(state->host.context, id_of(state->modules, referrer), name.data(),
                                                    name.size(), type.data(), type.size());
-    if (reply.status == CV8_OK && reply.form == CV8_REPLY_SCALAR && reply.scalar.kind == 4) {
+    if (reply.status == CV8_OK && reply.form == CV8_REPLY_SCALAR && reply.scalar.kind == CV8_SCALAR_NUMBER) {
         auto found = state->modules->records.find(static_cast<uint32_t>(reply.scalar.number));
         if (found != state->modules->records.end()) return found->second.module.Get(isolate);
     }
@@ -260,7 +260,7 @@ void resolve_in_meta(const FunctionCallbackInfo<Value> &info) {
     std::string referrer = utf8(isolate, info.Data());
     cv8_host_reply reply =
         state->host.resolve_module(state->host.context, name.data(), name.size(), referrer.data(), referrer.size());
-    if (reply.status == CV8_OK && reply.form == CV8_REPLY_SCALAR && reply.scalar.kind == 5) {
+    if (reply.status == CV8_OK && reply.form == CV8_REPLY_SCALAR && reply.scalar.kind == CV8_SCALAR_STRING) {
         info.GetReturnValue().Set(string(isolate, reply.scalar.string, reply.scalar.length));
         return;
     }

@@ -36,12 +36,22 @@ const char *cv8_platform_version(void);
 /// An isolate with one context, plus the shim's per-isolate state. Opaque.
 typedef struct cv8_isolate cv8_isolate;
 
+/// What a cv8_scalar holds.
+typedef enum cv8_scalar_kind {
+    CV8_SCALAR_UNDEFINED = 0,
+    CV8_SCALAR_NULL = 1,
+    CV8_SCALAR_FALSE = 2,
+    CV8_SCALAR_TRUE = 3,
+    CV8_SCALAR_NUMBER = 4,
+    CV8_SCALAR_STRING = 5,
+} cv8_scalar_kind;
+
 /// A primitive value passed without serialization: the fast path of host calls.
 typedef struct cv8_scalar {
-    /// 0 undefined, 1 null, 2 false, 3 true, 4 number, 5 string.
+    /// A cv8_scalar_kind.
     uint8_t kind;
     double number;
-    /// With kind 5: the string in UTF-8 (lone surrogates replaced by U+FFFD).
+    /// With CV8_SCALAR_STRING: the string in UTF-8 (lone surrogates replaced by U+FFFD).
     const char *string;
     size_t length;
 } cv8_scalar;
