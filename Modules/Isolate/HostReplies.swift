@@ -168,7 +168,7 @@ final class ReplyStorage {
     /// Copies `string`'s UTF-8 after the text already there (``start(textBytes:)`` made room).
     private func copy(_ string: String) -> UnsafePointer<CChar> {
         let destination = text.baseAddress! + textUsed
-        let copied = string.utf8.withContiguousStorageIfAvailable { source in
+        let copied: Void? = string.utf8.withContiguousStorageIfAvailable { source in
             if let base = source.baseAddress { destination.copyMemory(from: base, byteCount: source.count) }
         }
         if copied == nil {
