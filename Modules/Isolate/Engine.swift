@@ -179,7 +179,7 @@ final class Engine: @unchecked Sendable {
     }
 
     private func shutDown() {
-        cancelAsyncCalls()
+        asyncCalls.cancelAll()
         modules.cancelLoads()
         let error = endingError
         for call in pending {

@@ -270,7 +270,8 @@ extension Engine {
         case .syncInPlace(let function):
             return finish(resolver) { try function(arguments) }
         case .async(let function):
-            startAsyncCall(function, arguments.values, resolver)
+            // On the concurrency pool; its result settles the promise in a job (AsyncHostCalls).
+            asyncCalls.start(AsyncHostCalls.Call(function: function, arguments: arguments.values, resolver: resolver))
             return Self.pending
         }
     }
@@ -290,25 +291,12 @@ extension Engine {
         }
     }
 
-    /// Runs an async host function on the concurrency pool; its result settles the promise
-    /// on the runtime thread. Closing the runtime cancels it.
-    private func startAsyncCall(
-        _ function: @escaping @Sendable ([JSValue]) async throws -> JSValue, _ arguments: [JSValue], _ resolver: UInt32
-    ) {
-        asyncCalls.start(AsyncHostCalls.Call(function: function, arguments: arguments, resolver: resolver))
-    }
-
     /// Settles the promise of a host call (async, or sync behind an async entry) with its result.
     func settleAsyncCall(_ resolver: UInt32, with result: Result<JSValue, any Error>) {
         switch result {
         case .success(let value): cv8_resolver_settle(isolate, resolver, reply(value))
         case .failure(let error): cv8_resolver_settle(isolate, resolver, reply(error))
         }
-    }
-
-    /// Cancels the async host calls still running (the runtime is closing).
-    func cancelAsyncCalls() {
-        asyncCalls.cancelAll()
     }
 }
 
