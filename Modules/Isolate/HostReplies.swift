@@ -34,6 +34,7 @@ extension Engine {
         } else {
             // Also what a string or members past the byte limit take: the writer says so.
             let storage = replies
+            storage.startBytes()
             do {
                 try V8ValueWriter.encode(
                     value, into: &storage.bytes, limits: config.conversionLimits, functionID: functionID)
@@ -103,13 +104,26 @@ final class ReplyStorage {
         text.deallocate()
     }
 
-    /// Starts a reply whose strings take `textBytes` bytes in all.
+    /// Starts a reply whose strings take `textBytes` bytes in all. Memory grown for a large
+    /// answer is given back at the next answer that fits in ``keptCapacity``.
     func start(textBytes: Int) {
         textUsed = 0
-        if textBytes > text.count {
-            text.deallocate()
-            text = .allocate(byteCount: max(textBytes, 2 * text.count), alignment: 1)
-        }
+        let grow = textBytes > text.count
+        let shrink = text.count > Self.keptCapacity && textBytes <= Self.keptCapacity
+        guard grow || shrink else { return }
+        text.deallocate()
+        text = .allocate(byteCount: grow ? max(textBytes, 2 * text.count) : Self.keptCapacity, alignment: 1)
+    }
+
+    /// The most memory kept for text, or for bytes, between answers.
+    static let keptCapacity = 1 << 20
+
+    /// How many bytes of text the storage holds now.
+    var textCapacity: Int { text.count }
+
+    /// Empties `bytes` for the next answer in V8's format, giving back what a large answer grew.
+    func startBytes() {
+        if bytes.capacity > Self.keptCapacity { bytes = [] }
     }
 
     /// A primitive (`isScalar`) as the shim takes it; a string's UTF-8 is copied here.
