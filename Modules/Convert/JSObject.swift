@@ -53,6 +53,12 @@ public struct JSObject: Sendable, Hashable {
     /// The number of properties.
     public var count: Int { storage.count }
 
+    /// The keys in order, without copying them out (``keys`` makes an array).
+    @inlinable package var keysInPlace: some RandomAccessCollection<String> { storage.keys }
+
+    /// The values in the order of their keys, without copying them out.
+    @inlinable package var valuesInPlace: some RandomAccessCollection<JSValue> { storage.values }
+
     /// `true` when the object has no properties.
     public var isEmpty: Bool { storage.isEmpty }
 }

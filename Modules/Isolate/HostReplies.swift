@@ -24,7 +24,7 @@ extension Engine {
             reply.form = UInt8(CV8_REPLY_SCALAR.rawValue)
             reply.scalar.kind = UInt8(CV8_SCALAR_NUMBER.rawValue)
             reply.scalar.number = number
-        } else if value.isScalar && value.scalarTextBytes <= maxBytes {
+        } else if value.isScalar && value.serializedTextBytes <= maxBytes {
             replies.start(textBytes: value.scalarTextBytes)
             reply.form = UInt8(CV8_REPLY_SCALAR.rawValue)
             reply.scalar = replies.scalar(value)
@@ -151,32 +151,46 @@ final class ReplyStorage {
     static let bytesPerScalar = 10
 
     /// Fills `members` with a small object's keys and values, or a small array's elements,
-    /// when they are all primitives and their text takes at most `maxBytes`; returns the form,
-    /// or `nil` for any other value.
+    /// when they are all primitives and take at most `maxBytes` in V8's format; returns the
+    /// form, or `nil` for any other value (the writer then says why).
     func members(of value: JSValue, count: inout Int, maxBytes: Int) -> cv8_reply_form? {
         switch value {
         case .object(let object) where object.count <= CV8_MAX_MEMBERS:
-            guard object.allSatisfy({ $0.value.isScalar }) else { return nil }
-            let textBytes = object.reduce(0) { $0 + $1.key.utf8.count + $1.value.scalarTextBytes }
-            guard textBytes + 2 * object.count * Self.bytesPerScalar <= maxBytes else { return nil }
-            start(textBytes: textBytes)
-            for (index, (key, value)) in object.enumerated() {
+            let keys = object.keysInPlace
+            let values = object.valuesInPlace
+            guard let valueBytes = Self.scalarBytes(values),
+                let keyBytes = Self.scalarBytes(keys.lazy.map { .string($0) }),
+                keyBytes.serialized + valueBytes.serialized <= maxBytes
+            else { return nil }
+            start(textBytes: keyBytes.text + valueBytes.text)
+            for (index, (key, value)) in zip(keys, values).enumerated() {
                 members[2 * index] = scalar(.string(key))
                 members[2 * index + 1] = scalar(value)
             }
             count = object.count
             return CV8_REPLY_OBJECT
         case .array(let elements) where elements.count <= CV8_MAX_MEMBERS:
-            guard elements.allSatisfy(\.isScalar) else { return nil }
-            let textBytes = elements.reduce(0) { $0 + $1.scalarTextBytes }
-            guard textBytes + elements.count * Self.bytesPerScalar <= maxBytes else { return nil }
-            start(textBytes: textBytes)
+            guard let bytes = Self.scalarBytes(elements), bytes.serialized <= maxBytes else { return nil }
+            start(textBytes: bytes.text)
             for (index, element) in elements.enumerated() { members[index] = scalar(element) }
             count = elements.count
             return CV8_REPLY_ARRAY
         default:
             return nil
         }
+    }
+
+    /// What `values` take as members: the UTF-8 of their text, and what V8's format would take
+    /// for them, or more; `nil` when one is not a scalar.
+    private static func scalarBytes(_ values: some Sequence<JSValue>) -> (text: Int, serialized: Int)? {
+        var text = 0
+        var serialized = 0
+        for value in values {
+            guard value.isScalar else { return nil }
+            text += value.scalarTextBytes
+            serialized += value.serializedTextBytes + bytesPerScalar
+        }
+        return (text, serialized)
     }
 
     /// Copies `string`'s UTF-8 after the text already there (``start(textBytes:)`` made room).
@@ -207,5 +221,20 @@ extension JSValue {
     /// The UTF-8 bytes a scalar's text takes.
     fileprivate var scalarTextBytes: Int {
         if case .string(let string) = self { string.utf8.count } else { 0 }
+    }
+
+    /// What a scalar's text takes in V8's format, or more: for the byte limit.
+    fileprivate var serializedTextBytes: Int {
+        if case .string(let string) = self { string.serializedBytes } else { 0 }
+    }
+}
+
+extension String {
+    /// What this string takes in V8's format, or more: a byte a character when it is ASCII,
+    /// else two bytes a UTF-16 unit (Latin-1 takes one, but counting two only sends such a
+    /// string to the writer, which applies the limit exactly).
+    fileprivate var serializedBytes: Int {
+        let units = utf16.count  // as quick as utf8.count for ASCII, the common case
+        return units == utf8.count ? units : 2 * units
     }
 }

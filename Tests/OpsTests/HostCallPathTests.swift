@@ -113,6 +113,54 @@ import Testing
         #expect(total == .number(Double(600 + 600 * 599 / 2)))
     }
 
+    @Test func theByteLimitCountsWhatAStringTakesSerialized() throws {
+        // 601 characters: 603 bytes of UTF-8, but about 1,200 in V8's format (two bytes a unit).
+        let runtime = try Runtime(RuntimeConfig(conversionLimits: ConversionLimits(maxBytes: 1_000)))
+        defer { runtime.close() }
+        let text = JSValue.string(String(repeating: "x", count: 600) + "✓")
+        try runtime.bind("top") { (_: [JSValue]) in text }
+        try runtime.bind("member") { (_: [JSValue]) -> JSValue in ["s": text] }
+        try runtime.bind("nested") { (_: [JSValue]) -> JSValue in ["o": ["s": text]] }
+        let outcomes = try runtime.eval(
+            "[top, member, nested].map(f => { try { f(); return 'ok' } catch (e) { return e.name } })")
+        #expect(outcomes == ["TypeError", "TypeError", "TypeError"])
+    }
+
+    /// Objects of one shape keep fields of their own, doubles included (V8 boxes a double field:
+    /// a copy of an object made with `Object::Clone` would share the box).
+    @Test func objectsOfOneShapeShareNoField() throws {
+        try runtime.bind("point") { (arguments: [JSValue]) -> JSValue in ["x": arguments[0], "y": 0.5] }
+        #expect(
+            try runtime.eval("const a = point(1.5), b = point(2.5), c = point(3.5); [a.x, b.x, c.x]") == [
+                1.5, 2.5, 3.5,
+            ])
+        #expect(try runtime.eval("a.y = 9.25; b.y += 1; [a.y, b.y, c.y]") == [9.25, 1.5, 0.5])
+        let wrong = try runtime.eval(
+            """
+            const kept = []; for (let i = 0; i < 20000; i++) kept.push(point(i + 0.25));
+            let wrong = 0; for (let i = 0; i < kept.length; i++) if (kept[i].x !== i + 0.25) wrong++; wrong
+            """)
+        #expect(wrong == 0)
+        // JavaScript made a field of the same keys a double first: integers after still differ.
+        try runtime.bind("q") { (arguments: [JSValue]) -> JSValue in ["qx": arguments[0]] }
+        #expect(
+            try runtime.eval("const o = {}; o.qx = 0.5; const d = q(1), e = q(2), f = q(3); [d.qx, e.qx, f.qx]") == [
+                1, 2, 3,
+            ])
+    }
+
+    @Test func setterOnObjectPrototypeIsNeverCalledForAnAnswer() throws {
+        try runtime.bind("answer") { (_: [JSValue]) -> JSValue in ["x": 1, "0": 2, "__proto__": 3] }
+        let outcome = try runtime.eval(
+            """
+            for (const key of ['x', '0']) Object.defineProperty(Object.prototype, key, {
+              set() { throw new Error('setter called') }, configurable: true });
+            const first = answer(), second = answer();
+            [first.x, second.x, second[0], Object.getPrototypeOf(second) === Object.prototype, second.__proto__]
+            """)
+        #expect(outcome == [1, 1, 2, true, 3])
+    }
+
     @Test func aSetterOnErrorPrototypeCannotBreakHostErrors() throws {
         try runtime.bind("fail") { (_: [JSValue]) throws -> JSValue in throw JavaScriptError(name: "X", message: "m") }
         let outcome = try runtime.eval(

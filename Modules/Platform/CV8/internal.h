@@ -24,12 +24,6 @@ struct cv8_timer {
     double interval_ms = 0;  // 0 for a setTimeout
 };
 
-// An object shape that host answers take (replies.cc): a copy to clone, and its keys.
-struct cv8_shape {
-    v8::Global<v8::Object> boilerplate;
-    std::vector<v8::Global<v8::Name>> keys;
-};
-
 struct cv8_isolate;
 
 // The modules of an isolate (modules.cc).
@@ -74,9 +68,10 @@ struct cv8_isolate {
     // id), and the private key that marks an Error made from a host error with its id.
     v8::Global<v8::ObjectTemplate> handle_template;
     v8::Global<v8::Private> host_error_key;
-    // The shapes of objects that host answers made from members (replies.cc), by their key.
-    std::unordered_map<std::string, cv8_shape> shapes;
-    std::string shape_key;
+    // The keys of objects that host answers made from members, as V8 names, by their list
+    // (replies.cc).
+    std::unordered_map<std::string, std::vector<v8::Global<v8::Name>>> key_lists;
+    std::string key_list_key;
     uint32_t last_host_error = 0;
 
     // The buffer results are serialized into: reused across calls, owned here.

@@ -72,7 +72,7 @@ void cv8_isolate_dispose(cv8_isolate *state) {
     state->resolvers.clear();
     state->handle_template.Reset();
     state->host_error_key.Reset();
-    state->shapes.clear();
+    state->key_lists.clear();
     state->context.Reset();
     isolate->Exit();
     isolate->Dispose();

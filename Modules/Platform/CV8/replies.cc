@@ -3,7 +3,6 @@
 // alone costs more than making a small object (about 300 ns for {k: 1}).
 #include "internal.h"
 
-#include <cmath>
 #include <cstring>
 
 namespace {
@@ -11,76 +10,63 @@ namespace {
 using v8::Local;
 using v8::Value;
 
-// The most object shapes an isolate keeps; past it, they are all dropped and made again.
-constexpr size_t kMaxShapes = 256;
+// The most key lists an isolate keeps; past it, they are all dropped and made again.
+constexpr size_t kMaxKeyLists = 256;
 
-// How V8 will store a value in an object's field: a small integer, a double, or a pointer.
-// Part of a shape's key, so that setting the fields of a copy never changes the copy's map.
-char representation(const cv8_scalar &scalar) {
-    if (scalar.kind != CV8_SCALAR_NUMBER) return 'p';
-    double number = scalar.number;
-    bool small = number >= -1073741824.0 && number < 1073741824.0 &&
-                 number == static_cast<double>(static_cast<int32_t>(number)) && !(number == 0 && std::signbit(number));
-    return small ? 's' : 'd';
-}
-
-// The key of an object's shape: each key with its length, and how its value is stored.
-void shape_key(const cv8_host_reply &reply, std::string *key) {
+// The key of an object's list of keys in the cache: each key with its length.
+void key_list_key(const cv8_host_reply &reply, std::string *key) {
     key->clear();
     for (size_t i = 0; i < reply.count; i++) {
         const cv8_scalar &name = reply.members[2 * i];
         uint32_t length = static_cast<uint32_t>(name.length);
         key->append(reinterpret_cast<const char *>(&length), sizeof length);
         key->append(name.string, name.length);
-        key->push_back(representation(reply.members[2 * i + 1]));
     }
 }
 
-// Keeps `object`'s shape (in state->shape_key): a copy to clone, and its keys.
-void remember_shape(cv8_isolate *state, Local<v8::Object> object, const Local<v8::Name> *names, size_t count) {
+// The keys of an object answer as V8 names, made once per list of keys: answers of one
+// shape, the common case, skip making (and internalizing) their keys. False with an exception
+// pending when a key cannot be made.
+bool key_names(cv8_isolate *state, const cv8_host_reply &reply, Local<v8::Name> *names) {
     v8::Isolate *isolate = state->isolate;
-    if (state->shapes.size() >= kMaxShapes) state->shapes.clear();
-    cv8_shape &shape = state->shapes[state->shape_key];
-    shape.boilerplate.Reset(isolate, object->Clone());
-    shape.keys.resize(count);
-    for (size_t i = 0; i < count; i++) shape.keys[i].Reset(isolate, names[i]);
+    key_list_key(reply, &state->key_list_key);
+    auto found = state->key_lists.find(state->key_list_key);
+    if (found != state->key_lists.end()) {
+        for (size_t i = 0; i < reply.count; i++) names[i] = found->second[i].Get(isolate);
+        return true;
+    }
+    for (size_t i = 0; i < reply.count; i++) {
+        const cv8_scalar &key = reply.members[2 * i];
+        Local<v8::String> name;
+        if (!cv8::new_string(isolate, key.string, key.length, v8::NewStringType::kInternalized).ToLocal(&name))
+            return false;
+        names[i] = name;
+    }
+    if (state->key_lists.size() >= kMaxKeyLists) state->key_lists.clear();
+    std::vector<v8::Global<v8::Name>> &kept = state->key_lists[state->key_list_key];
+    kept.resize(reply.count);
+    for (size_t i = 0; i < reply.count; i++) kept[i].Reset(isolate, names[i]);
+    return true;
 }
 
-// A plain object from members, in V8's fast mode. An object made with the keys and values at
-// once (Object::New) would be in dictionary mode, about 15x slower to read, and would slow
-// the code that reads it for other objects too. So the object is a copy of the last one of its
-// shape, whose fields only take new values; a new shape is made property by property.
+// A plain object from members, made property by property as JavaScript makes `{}` and
+// assigns: V8's map transitions give it fast mode and fields of its own. (An object made with
+// its keys and values at once, Object::New with names, is in dictionary mode: about 15x
+// slower to read, and it slows the code that reads it for other objects too. A clone of a
+// kept object is no better: Object::Clone shares the boxes of double fields with the original.)
 v8::MaybeLocal<Value> object_from_members(cv8_isolate *state, Local<v8::Context> context,
                                           const cv8_host_reply &reply) {
     v8::Isolate *isolate = state->isolate;
-    shape_key(reply, &state->shape_key);
-    auto found = state->shapes.find(state->shape_key);
-    bool known = found != state->shapes.end();
     Local<v8::Name> names[CV8_MAX_MEMBERS];
-    Local<v8::Object> object;
-    if (known) {
-        object = found->second.boilerplate.Get(isolate)->Clone();
-        for (size_t i = 0; i < reply.count; i++) names[i] = found->second.keys[i].Get(isolate);
-    } else {
-        object = v8::Object::New(isolate);
-        for (size_t i = 0; i < reply.count; i++) {
-            const cv8_scalar &key = reply.members[2 * i];
-            Local<v8::String> name;
-            if (!cv8::new_string(isolate, key.string, key.length, v8::NewStringType::kInternalized).ToLocal(&name))
-                return {};
-            names[i] = name;
-        }
-    }
+    if (!key_names(state, reply, names)) return {};
+    Local<v8::Object> object = v8::Object::New(isolate);
     for (size_t i = 0; i < reply.count; i++) {
         Local<Value> value;
-        if (!cv8::scalar_value(isolate, reply.members[2 * i + 1]).ToLocal(&value)) return {};
-        // A new property is defined, which calls no setter ("__proto__" is an own property, as
-        // in JSON); a copy's own data property is only written, which is quicker.
-        v8::Maybe<bool> done = known ? object->Set(context, names[i], value)
-                                     : object->CreateDataProperty(context, names[i], value);
-        if (done.IsNothing()) return {};
+        // CreateDataProperty calls no setter: "__proto__" is an own property, as in JSON.
+        if (!cv8::scalar_value(isolate, reply.members[2 * i + 1]).ToLocal(&value) ||
+            object->CreateDataProperty(context, names[i], value).IsNothing())
+            return {};
     }
-    if (!known) remember_shape(state, object, names, reply.count);
     return object;
 }
 
