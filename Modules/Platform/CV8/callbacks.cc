@@ -52,6 +52,24 @@ bool collect_arguments(cv8_isolate *state, Local<v8::Context> context, const Fun
 // The most arguments the fast path passes as scalars.
 constexpr int kMaxScalars = 8;
 
+// `string` in UTF-8, lone surrogates replaced. A short one-byte string that is ASCII, the
+// common case, is copied as it is: V8's UTF-8 length and writing would walk it twice.
+void write_utf8(v8::Isolate *isolate, Local<v8::String> string, std::string *text) {
+    constexpr int kShort = 64;
+    int length = string->Length();
+    if (length <= kShort && string->IsOneByte()) {
+        text->resize(length);
+        string->WriteOneByte(isolate, reinterpret_cast<uint8_t *>(text->data()), 0, length,
+                             v8::String::NO_NULL_TERMINATION);
+        bool ascii = true;
+        for (char c : *text) ascii = ascii && static_cast<uint8_t>(c) < 0x80;
+        if (ascii) return;
+    }
+    text->resize(string->Utf8Length(isolate));
+    string->WriteUtf8(isolate, text->data(), static_cast<int>(text->size()), nullptr,
+                      v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+}
+
 // Fills `scalars` when every argument is a primitive (the common case), so that the call needs
 // no serialization; `texts` keeps the strings' UTF-8 alive.
 bool as_scalars(v8::Isolate *isolate, const FunctionCallbackInfo<Value> &info, cv8_scalar *scalars,
@@ -65,10 +83,7 @@ bool as_scalars(v8::Isolate *isolate, const FunctionCallbackInfo<Value> &info, c
             scalar.kind = CV8_SCALAR_NUMBER;
             scalar.number = value.As<v8::Number>()->Value();
         } else if (value->IsString()) {
-            Local<v8::String> string = value.As<v8::String>();
-            texts[i].resize(string->Utf8Length(isolate));
-            string->WriteUtf8(isolate, texts[i].data(), static_cast<int>(texts[i].size()), nullptr,
-                              v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+            write_utf8(isolate, value.As<v8::String>(), &texts[i]);
             scalar.kind = CV8_SCALAR_STRING;
             scalar.string = texts[i].data();
             scalar.length = texts[i].size();
