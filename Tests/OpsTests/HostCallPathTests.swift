@@ -70,6 +70,17 @@ import Testing
         }
     }
 
+    @Test func stringArgumentsOfEveryKindArriveAsTheirUTF8() throws {
+        try runtime.bind("echo") { (text: String) in text }
+        let sent: [JSValue] = [
+            "plain", "", "héllo (Latin-1)", "x ✓ 🎉 (two-byte)", .string(String(repeating: "long ", count: 30)),
+        ]
+        try runtime.bindObject("sent", .array(sent))
+        #expect(try runtime.eval("sent.map(text => echo(text))") == .array(sent))
+        // A lone surrogate cannot be UTF-8: it arrives as U+FFFD, as documented.
+        #expect(try runtime.eval("echo('a\\ud800b')") == "a\u{FFFD}b")
+    }
+
     @Test func typedDictionaryAnswersAreObjects() throws {
         try runtime.bind("tally") { (key: String, count: Int) in [key: count, "total": count * 2] }
         #expect(try runtime.eval("const t = tally('k', 4); [t.k, t.total, Object.keys(t).length]") == [4, 8, 2])
