@@ -72,6 +72,8 @@ struct cv8_isolate {
     // (replies.cc).
     std::unordered_map<std::string, std::vector<v8::Global<v8::Name>>> key_lists;
     std::string key_list_key;
+    // The functions that make those objects, by their number of members (replies.cc).
+    v8::Global<v8::Function> object_makers[CV8_MAX_MEMBERS + 1];
     uint32_t last_host_error = 0;
 
     // The buffer results are serialized into: reused across calls, owned here.

@@ -73,6 +73,7 @@ void cv8_isolate_dispose(cv8_isolate *state) {
     state->handle_template.Reset();
     state->host_error_key.Reset();
     state->key_lists.clear();
+    for (auto &maker : state->object_makers) maker.Reset();
     state->context.Reset();
     isolate->Exit();
     isolate->Dispose();

@@ -49,25 +49,53 @@ bool key_names(cv8_isolate *state, const cv8_host_reply &reply, Local<v8::Name> 
     return true;
 }
 
-// A plain object from members, made property by property as JavaScript makes `{}` and
-// assigns: V8's map transitions give it fast mode and fields of its own. (An object made with
-// its keys and values at once, Object::New with names, is in dictionary mode: about 15x
-// slower to read, and it slows the code that reads it for other objects too. A clone of a
-// kept object is no better: Object::Clone shares the boxes of double fields with the original.)
+// The function that makes an object of `count` members from its arguments (k0, v0, k1, v1,
+// ...): an object literal with computed keys. Compiled once per count; its source holds no
+// data, only parameter names.
+v8::MaybeLocal<v8::Function> object_maker(cv8_isolate *state, Local<v8::Context> context, size_t count) {
+    v8::Isolate *isolate = state->isolate;
+    v8::Global<v8::Function> &maker = state->object_makers[count];
+    if (!maker.IsEmpty()) return maker.Get(isolate);
+    std::string parameters, members;
+    for (size_t i = 0; i < count; i++) {
+        std::string index = std::to_string(i);
+        parameters += (i == 0 ? "k" : ", k") + index + ", v" + index;
+        members += (i == 0 ? "[k" : ", [k") + index + "]: v" + index;
+    }
+    std::string source = "(" + parameters + ") => ({" + members + "})";
+    v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "jsrun:host-answer"));
+    Local<v8::Script> script;
+    Local<Value> function;
+    if (!v8::Script::Compile(context, cv8::new_string(isolate, source.data(), source.size()).ToLocalChecked(), &origin)
+             .ToLocal(&script) ||
+        !script->Run(context).ToLocal(&function))
+        return {};
+    maker.Reset(isolate, function.As<v8::Function>());
+    return function.As<v8::Function>();
+}
+
+// A plain object from members, made by an object literal in V8's own code. Computed keys in a
+// literal are defined, not assigned: no setter runs, and "__proto__" is an own property, as in
+// JSON. The object is in fast mode with fields of its own. Measured against the other ways:
+// - Object::New, then CreateDataProperty per member: the same object, about 70 ns slower for
+//   one member and 200 for three (the API walks V8's transitions the slow way);
+// - Object::New with names and values at once: quicker, but in dictionary mode, about 15x
+//   slower to read, and it slows the code that reads it for other objects too;
+// - a clone of a kept object (Object::Clone): quicker, but it shares the boxes of its double
+//   fields with the original, so objects of one shape would share their numbers.
 v8::MaybeLocal<Value> object_from_members(cv8_isolate *state, Local<v8::Context> context,
                                           const cv8_host_reply &reply) {
     v8::Isolate *isolate = state->isolate;
+    if (reply.count == 0) return v8::Object::New(isolate);
     Local<v8::Name> names[CV8_MAX_MEMBERS];
-    if (!key_names(state, reply, names)) return {};
-    Local<v8::Object> object = v8::Object::New(isolate);
+    Local<v8::Function> maker;
+    if (!key_names(state, reply, names) || !object_maker(state, context, reply.count).ToLocal(&maker)) return {};
+    Local<Value> arguments[2 * CV8_MAX_MEMBERS];
     for (size_t i = 0; i < reply.count; i++) {
-        Local<Value> value;
-        // CreateDataProperty calls no setter: "__proto__" is an own property, as in JSON.
-        if (!cv8::scalar_value(isolate, reply.members[2 * i + 1]).ToLocal(&value) ||
-            object->CreateDataProperty(context, names[i], value).IsNothing())
-            return {};
+        arguments[2 * i] = names[i];
+        if (!cv8::scalar_value(isolate, reply.members[2 * i + 1]).ToLocal(&arguments[2 * i + 1])) return {};
     }
-    return object;
+    return maker->Call(context, v8::Undefined(isolate), static_cast<int>(2 * reply.count), arguments);
 }
 
 }  // namespace
