@@ -3,8 +3,6 @@
 // anything else serialized in one pass. The answer becomes a value in replies.cc.
 #include "internal.h"
 
-#include <algorithm>
-
 namespace {
 
 using v8::FunctionCallbackInfo;
@@ -17,11 +15,8 @@ const cv8_binding &binding_of(const FunctionCallbackInfo<Value> &info) {
     return *static_cast<const cv8_binding *>(info.Data().As<v8::External>()->Value());
 }
 
-// A string from UTF-8 for a message, a name or a key: cut to the longest string JavaScript
-// allows (no such text is that long in practice).
-v8::Local<v8::String> utf8(v8::Isolate *isolate, const char *text, size_t length) {
-    length = std::min(length, static_cast<size_t>(v8::String::kMaxLength));
-    return cv8::new_string(isolate, text, length).FromMaybe(v8::String::Empty(isolate));
+void throw_type_error(v8::Isolate *isolate, const std::string &message) {
+    isolate->ThrowException(v8::Exception::TypeError(cv8::text_string(isolate, message.data(), message.size())));
 }
 
 // The arguments as one array the serializer can write: a function becomes a handle's
@@ -34,7 +29,7 @@ bool collect_arguments(cv8_isolate *state, Local<v8::Context> context, const Fun
         Local<Value> value = info[i];
         if (value->IsSymbol()) {
             std::string message = "argument " + std::to_string(i + 1) + " is a Symbol, which cannot be passed to the host";
-            isolate->ThrowException(v8::Exception::TypeError(utf8(isolate, message.data(), message.size())));
+            throw_type_error(isolate, message);
             return false;
         }
         if (value->IsFunction()) {
@@ -109,7 +104,7 @@ bool call_serialized(cv8_isolate *state, Local<v8::Context> context, const Funct
         // A getter threw (the exception is pending already) or a value cannot be cloned.
         if (encoded.status == CV8_UNSERIALIZABLE) {
             std::string message = "an argument cannot be passed to the host: " + state->message;
-            isolate->ThrowException(v8::Exception::TypeError(utf8(isolate, message.data(), message.size())));
+            throw_type_error(isolate, message);
         } else if (!isolate->IsExecutionTerminating()) {
             isolate->ThrowError("an argument could not be read");
         }
@@ -120,16 +115,6 @@ bool call_serialized(cv8_isolate *state, Local<v8::Context> context, const Funct
     *reply = state->host.call(state->host.context, binding.host_binding, reinterpret_cast<const uint8_t *>(bytes.data()),
                               bytes.size(), nullptr, 0, resolver_id);
     return true;
-}
-
-// An id for a new resolver: never 0 (a synchronous call), never one still pending, even after
-// 2^32 calls.
-uint32_t new_resolver_id(cv8_isolate *state) {
-    uint32_t id;
-    do {
-        id = state->next_resolver_id++;
-    } while (id == 0 || state->resolvers.count(id) != 0);
-    return id;
 }
 
 // The value of a synchronous call's answer, or an exception: the one making the value threw
@@ -168,7 +153,7 @@ void call_host(const FunctionCallbackInfo<Value> &info) {
     Local<v8::Promise::Resolver> resolver;
     if (binding.is_async) {
         if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) return;
-        resolver_id = new_resolver_id(state);
+        resolver_id = cv8::new_id(state->next_resolver_id, state->resolvers);  // 0: a sync call
         state->resolvers[resolver_id].Reset(isolate, resolver);
     }
 
@@ -224,13 +209,13 @@ uint32_t cv8::handle_id(Local<v8::Object> object) {
 
 Local<Value> cv8::host_error(cv8_isolate *state, Local<v8::Context> context, const cv8_host_reply &reply) {
     v8::Isolate *isolate = state->isolate;
-    Local<v8::String> message = utf8(isolate, reinterpret_cast<const char *>(reply.data), reply.length);
+    Local<v8::String> message = cv8::text_string(isolate, reinterpret_cast<const char *>(reply.data), reply.length);
     Local<v8::Object> error = v8::Exception::Error(message).As<v8::Object>();
     // An own property, defined: a setter that JavaScript put on Error.prototype is not called.
     // Neither step can fail but by termination, which the caller sees.
     if (reply.name_length > 0)
         error->CreateDataProperty(context, v8::String::NewFromUtf8Literal(isolate, "name"),
-                                  utf8(isolate, reply.name, reply.name_length))
+                                  cv8::text_string(isolate, reply.name, reply.name_length))
             .IsNothing();
     if (reply.error_id != 0) {
         if (state->host_error_key.IsEmpty())
@@ -258,7 +243,7 @@ bool holder_of(cv8_isolate *state, Local<v8::Context> context, const char *const
     v8::Isolate *isolate = state->isolate;
     Local<v8::Object> holder = context->Global();
     for (size_t i = 0; i + 1 < count; i++) {
-        Local<v8::String> key = utf8(isolate, path[i], lengths[i]);
+        Local<v8::String> key = cv8::text_string(isolate, path[i], lengths[i]);
         Local<Value> next;
         if (!holder->Get(context, key).ToLocal(&next)) return false;
         if (next->IsUndefined()) {
@@ -266,7 +251,7 @@ bool holder_of(cv8_isolate *state, Local<v8::Context> context, const char *const
             if (holder->Set(context, key, next).IsNothing()) return false;
         } else if (!next->IsObject()) {
             std::string message = "cannot bind under '" + std::string(path[i], lengths[i]) + "': it is not an object";
-            isolate->ThrowException(v8::Exception::TypeError(utf8(isolate, message.data(), message.size())));
+            throw_type_error(isolate, message);
             return false;
         }
         holder = next.As<v8::Object>();
@@ -290,7 +275,7 @@ cv8_result cv8_bind(cv8_isolate *state, const char *const *path, const size_t *l
     state->bindings.push_back(std::make_unique<cv8_binding>(cv8_binding{state, binding, is_async}));
     Local<v8::External> data = v8::External::New(isolate, state->bindings.back().get());
     Local<v8::Function> function;
-    Local<v8::String> name = utf8(isolate, path[count - 1], lengths[count - 1]);
+    Local<v8::String> name = cv8::text_string(isolate, path[count - 1], lengths[count - 1]);
     if (!v8::Function::New(context, call_host, data).ToLocal(&function) ||
         (function->SetName(name), holder->Set(context, name, function).IsNothing()))
         return cv8::caught(state, context, try_catch);
@@ -309,7 +294,7 @@ cv8_result cv8_set(cv8_isolate *state, const char *const *path, const size_t *le
     Local<Value> value;
     if (!holder_of(state, context, path, lengths, count, &holder) ||
         !cv8::deserialize(state, context, data, length).ToLocal(&value) ||
-        holder->Set(context, utf8(isolate, path[count - 1], lengths[count - 1]), value).IsNothing()) {
+        holder->Set(context, cv8::text_string(isolate, path[count - 1], lengths[count - 1]), value).IsNothing()) {
         if (!try_catch.HasCaught() && !isolate->IsExecutionTerminating())
             isolate->ThrowError("the value could not be read");
         return cv8::caught(state, context, try_catch);

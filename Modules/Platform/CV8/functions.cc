@@ -2,10 +2,7 @@
 #include "internal.h"
 
 uint32_t cv8::hold(cv8_isolate *state, v8::Local<v8::Function> function) {
-    uint32_t id;
-    do {
-        id = state->next_function_id++;
-    } while (id == 0 || state->functions.count(id) != 0);  // 0 is no handle; ids wrap after 2^32
+    uint32_t id = cv8::new_id(state->next_function_id, state->functions);
     state->functions[id].Reset(state->isolate, function);
     return id;
 }

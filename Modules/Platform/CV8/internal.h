@@ -113,6 +113,21 @@ void clear_timers(cv8_isolate *state);
 void install_modules(cv8_isolate *state);
 void clear_modules(cv8_isolate *state);
 
+// A new id from `next` for a table of ids: never 0 (which stands for none), never one still in
+// `in_use`, even once ids wrap after 2^32.
+template <typename Table>
+uint32_t new_id(uint32_t &next, const Table &in_use) {
+    uint32_t id;
+    do {
+        id = next++;
+    } while (id == 0 || in_use.count(id) != 0);
+    return id;
+}
+
+// replies.cc: a string from UTF-8 for a message, a name, a key or a URL, which cannot fail: cut
+// to the longest string JavaScript allows (no such text is that long in practice).
+v8::Local<v8::String> text_string(v8::Isolate *isolate, const char *text, size_t length);
+
 // functions.cc: holds `function` as a new handle; returns its id.
 uint32_t hold(cv8_isolate *state, v8::Local<v8::Function> function);
 

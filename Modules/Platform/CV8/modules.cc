@@ -153,10 +153,6 @@ std::string utf8(v8::Isolate *isolate, Local<Value> value) {
     return *text ? std::string(*text, text.length()) : std::string();
 }
 
-Local<String> string(v8::Isolate *isolate, const char *text, size_t length) {
-    return String::NewFromUtf8(isolate, text, v8::NewStringType::kNormal, static_cast<int>(length))
-        .FromMaybe(String::Empty(isolate));
-}
 
 // The id of a module compiled here, or 0.
 uint32_t id_of(cv8_modules *modules, Local<Module> module) {
@@ -186,7 +182,7 @@ void throw_reply(cv8_isolate *state, Local<Context> context, const cv8_host_repl
     if (reply.status == CV8_EXCEPTION) {
         isolate->ThrowException(cv8::host_error(state, context, reply));
     } else {
-        isolate->ThrowError(string(isolate, otherwise, strlen(otherwise)));
+        isolate->ThrowError(cv8::text_string(isolate, otherwise, strlen(otherwise)));
     }
 }
 
@@ -261,7 +257,7 @@ void resolve_in_meta(const FunctionCallbackInfo<Value> &info) {
     cv8_host_reply reply =
         state->host.resolve_module(state->host.context, name.data(), name.size(), referrer.data(), referrer.size());
     if (reply.status == CV8_OK && reply.form == CV8_REPLY_SCALAR && reply.scalar.kind == CV8_SCALAR_STRING) {
-        info.GetReturnValue().Set(string(isolate, reply.scalar.string, reply.scalar.length));
+        info.GetReturnValue().Set(cv8::text_string(isolate, reply.scalar.string, reply.scalar.length));
         return;
     }
     throw_reply(state, context, reply, "the host did not resolve the specifier");
@@ -273,7 +269,7 @@ void initialize_meta(Local<Context> context, Local<Module> module, Local<v8::Obj
     cv8_isolate *state = state_of(isolate);
     auto found = state->modules->records.find(id_of(state->modules, module));
     if (found == state->modules->records.end()) return;
-    Local<String> url = string(isolate, found->second.url.data(), found->second.url.size());
+    Local<String> url = cv8::text_string(isolate, found->second.url.data(), found->second.url.size());
     Local<v8::Function> resolve;
     if (meta->CreateDataProperty(context, String::NewFromUtf8Literal(isolate, "url"), url).IsNothing() ||
         !v8::Function::New(context, resolve_in_meta, url, 1).ToLocal(&resolve))
@@ -505,7 +501,7 @@ cv8_status cv8_module_import_finish(cv8_isolate *state, uint32_t import_id, uint
     if (status != Module::kInstantiated && status != Module::kEvaluated && status != Module::kErrored) {
         const char *why = module.IsEmpty() ? "the module to evaluate is not known"
                                            : "the module cannot be evaluated now: it is being linked or evaluated";
-        isolate->ThrowError(string(isolate, why, strlen(why)));
+        isolate->ThrowError(cv8::text_string(isolate, why, strlen(why)));
         resolver->Reject(context, try_catch.Exception()).IsNothing();
         return checkpoint(state);
     }

@@ -3,6 +3,7 @@
 // alone costs more than making a small object (about 300 ns for {k: 1}).
 #include "internal.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace {
@@ -117,6 +118,11 @@ v8::MaybeLocal<v8::String> cv8::new_string(v8::Isolate *isolate, const char *tex
     int size = static_cast<int>(length);
     return ascii ? v8::String::NewFromOneByte(isolate, bytes, type, size)
                  : v8::String::NewFromUtf8(isolate, text, type, size);
+}
+
+v8::Local<v8::String> cv8::text_string(v8::Isolate *isolate, const char *text, size_t length) {
+    length = std::min(length, static_cast<size_t>(v8::String::kMaxLength));
+    return new_string(isolate, text, length).FromMaybe(v8::String::Empty(isolate));
 }
 
 v8::MaybeLocal<Value> cv8::scalar_value(v8::Isolate *isolate, const cv8_scalar &scalar) {
