@@ -1,36 +1,45 @@
 // swift-tools-version: 6.2
 //
-// JSRun: V8 for Swift. See docs/ and ../shared/DESIGN.md for the module graph.
+// JSRun: V8 for Swift. docs/Architecture.md describes the module graph.
+//
+// Every target and product is named `JSRun...` (or `CJSRun...` for C), because SwiftPM target
+// names are global across a package graph: a user's own `Platform` or `Convert` must never
+// collide with ours. The folders keep the concern's plain name (`Modules/Convert`, ...).
+//
+// Tools version 6.2 is what lets a versioned dependency carry `-fno-rtti` (the one unsafe flag,
+// on CJSRunV8): keep it at 6.2 or later.
 import PackageDescription
 
 let package = Package(
     name: "JSRun",
     products: [
         .library(name: "JSRun", targets: ["JSRun"]),
-        .library(name: "Platform", targets: ["Platform"]),
-        .library(name: "Convert", targets: ["Convert"]),
-        .library(name: "Isolate", targets: ["Isolate"]),
-        .library(name: "Ops", targets: ["Ops"]),
-        .library(name: "Loader", targets: ["Loader"]),
+        .library(name: "JSRunPlatform", targets: ["JSRunPlatform"]),
+        .library(name: "JSRunConvert", targets: ["JSRunConvert"]),
+        .library(name: "JSRunIsolate", targets: ["JSRunIsolate"]),
+        .library(name: "JSRunOps", targets: ["JSRunOps"]),
+        .library(name: "JSRunLoader", targets: ["JSRunLoader"]),
         .executable(name: "jsrun", targets: ["JSRunCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // `swift package generate-documentation` (make docs); it adds no code to a build.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
-        // libnode's V8 10.2, installed by scripts/install-v8.sh.
+        // libnode's V8 10.2, installed by scripts/install-v8.sh (no system package provides
+        // it as SwiftPM needs it: see docs/Deployment.md).
         .systemLibrary(
-            name: "CLibNode",
+            name: "CJSRunLibNode",
             path: "Modules/Platform/CLibNode",
-            pkgConfig: "jsrun-v8",
-            providers: [.apt(["libnode-dev"])]
+            pkgConfig: "jsrun-v8"
         ),
-        // The only code that includes v8.h: a C API over V8 (see include/CV8.h).
+        // The only code that includes v8.h: a C API over V8 (see include/CJSRunV8.h).
         .target(
-            name: "CV8",
-            dependencies: ["CLibNode"],
+            name: "CJSRunV8",
+            dependencies: ["CJSRunLibNode"],
             path: "Modules/Platform/CV8",
             cxxSettings: [
                 // libnode is built without RTTI; classes deriving from V8's delegates must match.
@@ -38,34 +47,36 @@ let package = Package(
             ]
         ),
         .target(
-            name: "Platform",
-            dependencies: ["CV8"],
+            name: "JSRunPlatform",
+            dependencies: ["CJSRunV8"],
             path: "Modules/Platform",
             exclude: ["CLibNode", "CV8"]
         ),
         .target(
-            name: "Convert",
+            name: "JSRunConvert",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             path: "Modules/Convert"
         ),
         .target(
-            name: "Isolate",
-            dependencies: ["Platform", "Convert", "CV8", .product(name: "Logging", package: "swift-log")],
+            name: "JSRunIsolate",
+            dependencies: [
+                "JSRunPlatform", "JSRunConvert", "CJSRunV8", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Modules/Isolate"
         ),
         .target(
-            name: "Ops",
-            dependencies: ["Convert", "Isolate"],
+            name: "JSRunOps",
+            dependencies: ["JSRunConvert", "JSRunIsolate"],
             path: "Modules/Ops"
         ),
         .target(
-            name: "Loader",
-            dependencies: ["Convert", "Isolate"],
+            name: "JSRunLoader",
+            dependencies: ["JSRunConvert", "JSRunIsolate"],
             path: "Modules/Loader"
         ),
         .target(
             name: "JSRun",
-            dependencies: ["Platform", "Convert", "Isolate", "Ops", "Loader"],
+            dependencies: ["JSRunPlatform", "JSRunConvert", "JSRunIsolate", "JSRunOps", "JSRunLoader"],
             path: "Modules/JSRun"
         ),
         .executableTarget(
@@ -76,23 +87,29 @@ let package = Package(
             ],
             path: "Modules/JSRunCLI"
         ),
-        .executableTarget(name: "Hello", dependencies: ["JSRun"], path: "Examples/Hello"),
+        .executableTarget(name: "JSRunHello", dependencies: ["JSRun"], path: "Examples/Hello"),
         .executableTarget(
-            name: "ValueDump", dependencies: ["Convert"], path: "Examples/ValueDump", exclude: ["README.md"]),
+            name: "JSRunValueDump", dependencies: ["JSRunConvert"], path: "Examples/ValueDump",
+            exclude: ["README.md"]),
 
         // Helpers that more than one test target uses (a thread of its own for blocking work).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"], path: "Tests/PlatformTests"),
-        .testTarget(name: "ConvertTests", dependencies: ["Convert", "TestSupport"], path: "Tests/ConvertTests"),
-        .testTarget(name: "IsolateTests", dependencies: ["Isolate", "TestSupport"], path: "Tests/IsolateTests"),
-        .testTarget(name: "OpsTests", dependencies: ["Ops"], path: "Tests/OpsTests"),
+        .target(name: "JSRunTestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "JSRunPlatformTests", dependencies: ["JSRunPlatform"], path: "Tests/PlatformTests"),
+        .testTarget(
+            name: "JSRunConvertTests", dependencies: ["JSRunConvert", "JSRunTestSupport"],
+            path: "Tests/ConvertTests"),
+        .testTarget(
+            name: "JSRunIsolateTests", dependencies: ["JSRunIsolate", "JSRunTestSupport"],
+            path: "Tests/IsolateTests"),
+        .testTarget(name: "JSRunOpsTests", dependencies: ["JSRunOps"], path: "Tests/OpsTests"),
         // Ops for host functions that call back into the loader; fixtures in Tests/Fixtures.
         .testTarget(
-            name: "LoaderTests", dependencies: ["Loader", "Ops", "TestSupport"], path: "Tests/LoaderTests"),
+            name: "JSRunLoaderTests", dependencies: ["JSRunLoader", "JSRunOps", "JSRunTestSupport"],
+            path: "Tests/LoaderTests"),
         .testTarget(name: "JSRunTests", dependencies: ["JSRun"], path: "Tests/JSRunTests"),
         .testTarget(
             name: "JSRunCLITests",
-            dependencies: ["JSRunCLI", "TestSupport"],
+            dependencies: ["JSRunCLI", "JSRunTestSupport"],
             path: "Tests/JSRunCLITests"
         ),
     ],

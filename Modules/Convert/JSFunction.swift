@@ -38,8 +38,8 @@ public final class JSFunction: Sendable, Hashable, CustomStringConvertible {
     public var description: String { name.isEmpty ? "[Function (anonymous)]" : "[Function: \(name)]" }
 }
 
-/// What a runtime implements for the functions it hands out. `Convert` knows nothing of V8;
-/// `Isolate` provides the implementation.
+/// What a runtime implements for the functions it hands out. `JSRunConvert` knows nothing of V8;
+/// `JSRunIsolate` provides the implementation.
 package protocol JSFunctionReference: AnyObject, Sendable {
     var name: String { get }
     var isReleased: Bool { get }

@@ -1,5 +1,5 @@
-import Convert
-import Platform
+import JSRunConvert
+import JSRunPlatform
 import Synchronization
 
 /// The async host calls of a runtime, running on Swift's concurrency pool.
@@ -125,7 +125,7 @@ final class AsyncHostCalls: Sendable {
     /// comes: a yield goes through the pool's queue, and costs about a microsecond.
     private func nextCall() async -> Call? {
         let deadline = ContinuousClock.now.advanced(by: Self.waitForNext)
-        _ = Platform.spin(for: Self.spinForNext) { hasCall.load(ordering: .acquiring) }
+        _ = JSRunPlatform.spin(for: Self.spinForNext) { hasCall.load(ordering: .acquiring) }
         while !hasCall.load(ordering: .acquiring) && ContinuousClock.now < deadline && !Task.isCancelled {
             await Task.yield()
         }

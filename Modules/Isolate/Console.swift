@@ -1,4 +1,4 @@
-import Convert
+import JSRunConvert
 import Logging
 
 #if canImport(Glibc)

@@ -1,7 +1,7 @@
-import CV8
-import Convert
+import CJSRunV8
+import JSRunConvert
 import Glibc
-import Platform
+import JSRunPlatform
 import Synchronization
 
 /// The part of a runtime that lives on its own thread: the isolate, the queue of jobs for it,
@@ -666,7 +666,7 @@ struct IsolateHandle: @unchecked Sendable {
 }
 
 extension JavaScriptError {
-    /// The error described by the shim's error record (see CV8/errors.cc).
+    /// The error described by the shim's error record (see Modules/Platform/CV8/errors.cc).
     fileprivate init(_ result: cv8_result) {
         let record =
             (try? V8ValueReader.decode(UnsafeRawBufferPointer(start: result.data, count: result.length))) ?? .undefined

@@ -1,4 +1,4 @@
-import Convert
+import JSRunConvert
 
 /// An exception thrown by JavaScript and not caught there.
 ///

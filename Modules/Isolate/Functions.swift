@@ -1,5 +1,5 @@
-import CV8
-import Convert
+import CJSRunV8
+import JSRunConvert
 import Synchronization
 
 /// The runtime's side of a ``JSFunction``: the function's id in its isolate.

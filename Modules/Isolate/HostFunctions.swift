@@ -1,8 +1,8 @@
-import CV8
-import Convert
+import CJSRunV8
+import JSRunConvert
 import Synchronization
 
-/// A Swift function that JavaScript can call: the hook `Ops` builds its bindings on.
+/// A Swift function that JavaScript can call: the hook `JSRunOps` builds its bindings on.
 @usableFromInline
 package enum HostFunction: Sendable {
     /// Runs on the runtime's thread; JavaScript gets its value at once.

@@ -1,5 +1,5 @@
-import CV8
-import Convert
+import CJSRunV8
+import JSRunConvert
 
 // What a host function answers JavaScript (cv8_host_reply), on the runtime thread. A primitive
 // goes as a scalar, a small object or array of primitives as its members (the shim makes it

@@ -1,8 +1,8 @@
-import CV8
-import Convert
+import CJSRunV8
+import JSRunConvert
 import Synchronization
 
-// The hooks the `Loader` module builds ES modules on. Isolate knows how to compile, link and
+// The hooks the `JSRunLoader` module builds ES modules on. Isolate knows how to compile, link and
 // evaluate modules in V8 (the shim's modules.cc) and when; Loader decides which source a
 // specifier stands for (static modules, the resolver, the loaders) and walks the graph.
 

@@ -1,4 +1,4 @@
-import Convert
+import JSRunConvert
 
 /// A JavaScript runtime: one V8 isolate with one global context, on a thread of its own.
 ///

@@ -1,4 +1,4 @@
-import Convert
+import JSRunConvert
 
 /// How to set up a ``Runtime``. Every property has a default, so `RuntimeConfig()` works.
 ///

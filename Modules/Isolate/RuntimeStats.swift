@@ -1,5 +1,5 @@
-import CV8
-import Platform
+import CJSRunV8
+import JSRunPlatform
 
 /// A snapshot of a runtime's memory and activity, from ``Runtime/stats()``.
 ///

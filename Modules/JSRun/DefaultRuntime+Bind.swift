@@ -1,9 +1,9 @@
-import Convert
-import Isolate
-import Ops
+import JSRunConvert
+import JSRunIsolate
+import JSRunOps
 
 /// Swift functions on the default runtime: `Runtime.bind` on ``JS/defaultRuntime``, with the
-/// same rules (see the `Ops` module). A binding belongs to the runtime it was made on: in a
+/// same rules (see the `JSRunOps` module). A binding belongs to the runtime it was made on: in a
 /// `JS.withRuntime` scope, the scope's; elsewhere, the thread's.
 extension JS {
     /// Binds a function of `JSValue`s, synchronous.

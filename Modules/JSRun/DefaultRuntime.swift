@@ -1,5 +1,5 @@
-import Convert
-import Isolate
+import JSRunConvert
+import JSRunIsolate
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
 // The umbrella module: `import JSRun` gives every JSRun module.
-@_exported import Convert
-@_exported import Isolate
-@_exported import Loader
-@_exported import Ops
-@_exported import Platform
+@_exported import JSRunConvert
+@_exported import JSRunIsolate
+@_exported import JSRunLoader
+@_exported import JSRunOps
+@_exported import JSRunPlatform

@@ -1,4 +1,4 @@
-import Isolate
+import JSRunIsolate
 
 /// A module that could not be resolved, loaded, parsed or linked. It names the module as it was
 /// imported (``specifier``) and who imported it (``referrer``).

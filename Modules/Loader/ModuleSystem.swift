@@ -1,4 +1,4 @@
-import Isolate
+import JSRunIsolate
 import Synchronization
 
 /// Turns a specifier, as imported by `referrer`, into a fully qualified specifier; `nil` (or

@@ -1,5 +1,5 @@
-import Convert
-import Isolate
+import JSRunConvert
+import JSRunIsolate
 
 /// ES modules: static modules, a resolver, loaders, and module evaluation.
 ///

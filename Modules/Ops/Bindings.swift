@@ -1,5 +1,5 @@
-import Convert
-import Isolate
+import JSRunConvert
+import JSRunIsolate
 
 /// Swift functions in JavaScript.
 ///

@@ -1,5 +1,5 @@
-import Convert
-import Isolate
+import JSRunConvert
+import JSRunIsolate
 
 /// Objects in JavaScript, made in Swift: values and functions at any depth.
 ///

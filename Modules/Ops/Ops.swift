@@ -1,5 +1,5 @@
-import Convert
-import Isolate
+import JSRunConvert
+import JSRunIsolate
 
 /// How JavaScript calls an op.
 public enum OpMode: Sendable {

@@ -45,7 +45,7 @@ package final class Completion<Value: Sendable>: Sendable {
 
     /// Blocks the calling thread until the result arrives.
     @inlinable package func wait(spinningFor spin: Duration) throws -> Value {
-        if !Platform.spin(for: spin, until: { isDone.load(ordering: .acquiring) }) {
+        if !JSRunPlatform.spin(for: spin, until: { isDone.load(ordering: .acquiring) }) {
             let semaphore = state.withLock { state -> DispatchSemaphore? in
                 guard state.result == nil else { return nil }
                 let semaphore = DispatchSemaphore(value: 0)
@@ -60,7 +60,7 @@ package final class Completion<Value: Sendable>: Sendable {
     /// Suspends the calling task until the result arrives, without blocking its thread
     /// beyond the initial spin.
     @inlinable nonisolated(nonsending) package func value(spinningFor spin: Duration) async throws -> Value {
-        if Platform.spin(for: spin, until: { isDone.load(ordering: .acquiring) }) {
+        if JSRunPlatform.spin(for: spin, until: { isDone.load(ordering: .acquiring) }) {
             return try state.withLock { $0.result! }.get()
         }
         return try await withCheckedThrowingContinuation { continuation in

@@ -56,7 +56,7 @@ package final class JobQueue<Job>: @unchecked Sendable {
     @inlinable package func take(spinningFor spin: Duration, until deadline: ContinuousClock.Instant? = nil)
         -> Batch
     {
-        _ = Platform.spin(for: spin) { count.load(ordering: .acquiring) > 0 }
+        _ = JSRunPlatform.spin(for: spin) { count.load(ordering: .acquiring) > 0 }
         return lock.withLock {
             while jobs.isEmpty && !isClosed {
                 if let deadline, ContinuousClock.now >= deadline { break }

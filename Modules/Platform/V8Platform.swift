@@ -1,4 +1,4 @@
-import CV8
+import CJSRunV8
 import Synchronization
 
 /// V8's process-wide state: its version, its flags, and its one-time initialisation.

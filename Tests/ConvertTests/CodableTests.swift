@@ -1,4 +1,4 @@
-import Convert
+import JSRunConvert
 import Foundation
 import Testing
 

@@ -1,4 +1,4 @@
-import Convert
+import JSRunConvert
 import Testing
 
 /// Expected texts are what Node 20's `util.inspect` prints for the same values.

@@ -1,4 +1,4 @@
-import Convert
+import JSRunConvert
 import Testing
 
 @Suite("JSValue")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Convert
+@testable import JSRunConvert
 
 /// Many generated values through the writer and back through the reader: objects of few shapes
 /// nested in each other (the reader shares keys between objects of one shape), with every kind

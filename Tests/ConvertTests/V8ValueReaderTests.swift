@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Convert
+@testable import JSRunConvert
 
 /// Bytes as V8's `ValueSerializer` writes them (version 15), by hand; issue "Convert" adds a
 /// corpus written by Node's `v8.serialize`.

@@ -1,8 +1,8 @@
 import Foundation
-import TestSupport
+import JSRunTestSupport
 import Testing
 
-@testable import Convert
+@testable import JSRunConvert
 
 /// The writer against the reader (every kind of value round-trips exactly), against bytes
 /// written by hand, and against real V8 through Node: Node reads what the writer writes, and

@@ -1,5 +1,5 @@
 import Foundation
-import TestSupport
+import JSRunTestSupport
 import Testing
 
 /// The `ValueDump` example (Examples/ValueDump) run as it is, against Node: Node reads the file
@@ -71,7 +71,7 @@ struct ValueDumpTests {
 
 /// The `ValueDump` executable, built beside the test bundle, run as a subprocess.
 private enum ValueDump {
-    static var executable: URL { productBesideTests("ValueDump") }
+    static var executable: URL { productBesideTests("JSRunValueDump") }
 
     static func temporaryFile() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("value-dump-\(UUID().uuidString).bin")

@@ -1,7 +1,7 @@
-import Convert
+import JSRunConvert
 import Testing
 
-@testable import Isolate
+@testable import JSRunIsolate
 
 @Suite struct BootstrapTests {
     @Test func theBootstrapRunsBeforeUserCode() throws {

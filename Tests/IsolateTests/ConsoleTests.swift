@@ -1,9 +1,9 @@
-import Convert
+import JSRunConvert
 import Logging
 import Synchronization
 import Testing
 
-@testable import Isolate
+@testable import JSRunIsolate
 
 #if canImport(Glibc)
     import Glibc

@@ -1,8 +1,8 @@
-import Convert
+import JSRunConvert
 import Synchronization
 import Testing
 
-@testable import Isolate
+@testable import JSRunIsolate
 
 @Suite struct EventLoopTests {
     let runtime: Runtime

@@ -1,7 +1,7 @@
-import Convert
+import JSRunConvert
 import Testing
 
-@testable import Isolate
+@testable import JSRunIsolate
 
 /// Hostile code, case by case: each ends with the right error, and the runtime works next
 /// (or, where it cannot survive, a fresh one does). The table in Isolate.docc says which.

@@ -1,10 +1,10 @@
-import Convert
+import JSRunConvert
 import Dispatch
 import Foundation
-import TestSupport
+import JSRunTestSupport
 import Testing
 
-@testable import Isolate
+@testable import JSRunIsolate
 
 @Suite struct LifecycleTests {
     @Test func closeIsIdempotentAndLaterCallsSayClosed() async throws {

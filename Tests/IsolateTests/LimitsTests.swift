@@ -1,9 +1,9 @@
-import Convert
+import JSRunConvert
 import Foundation
-import TestSupport
+import JSRunTestSupport
 import Testing
 
-@testable import Isolate
+@testable import JSRunIsolate
 
 @Suite struct LimitsTests {
     @Test func aTimeoutStopsABusyLoopAndTheRuntimeLivesOn() throws {

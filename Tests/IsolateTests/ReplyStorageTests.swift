@@ -1,8 +1,8 @@
-import CV8
-import Convert
+import CJSRunV8
+import JSRunConvert
 import Testing
 
-@testable import Isolate
+@testable import JSRunIsolate
 
 /// Where a host function's answer waits for the shim (HostReplies.swift).
 @Suite struct ReplyStorageTests {

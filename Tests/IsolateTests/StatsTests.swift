@@ -1,8 +1,8 @@
-import Convert
-import TestSupport
+import JSRunConvert
+import JSRunTestSupport
 import Testing
 
-@testable import Isolate
+@testable import JSRunIsolate
 
 @Suite struct StatsTests {
     @Test func countersAndTimingsFollowTheCalls() async throws {

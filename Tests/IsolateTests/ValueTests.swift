@@ -1,8 +1,8 @@
-import Convert
+import JSRunConvert
 import Foundation
 import Testing
 
-@testable import Isolate
+@testable import JSRunIsolate
 
 /// The table of "Convert" through a real runtime: every kind of value out of JavaScript and back
 /// in, the kinds that cannot cross, the limits, and bad values that must not hurt the runtime.

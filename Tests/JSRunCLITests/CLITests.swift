@@ -1,5 +1,5 @@
 import Foundation
-import TestSupport
+import JSRunTestSupport
 import Testing
 
 /// The `jsrun` executable, run as a subprocess.

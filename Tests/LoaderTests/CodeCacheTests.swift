@@ -1,8 +1,8 @@
-import Convert
-import Isolate
+import JSRunConvert
+import JSRunIsolate
 import Testing
 
-@testable import Loader
+@testable import JSRunLoader
 
 /// The process keeps V8's code for module sources compiled more than once (modules.cc): what
 /// runs must not change.

@@ -1,9 +1,9 @@
-import Convert
+import JSRunConvert
 import Foundation
-import Isolate
+import JSRunIsolate
 import Testing
 
-@testable import Loader
+@testable import JSRunLoader
 
 /// A folder of module files, removed when the test ends:
 ///

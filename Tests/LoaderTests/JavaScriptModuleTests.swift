@@ -1,9 +1,9 @@
-import Convert
-import Isolate
-import TestSupport
+import JSRunConvert
+import JSRunIsolate
+import JSRunTestSupport
 import Testing
 
-@testable import Loader
+@testable import JSRunLoader
 
 /// The module syntax JavaScript has, in V8 10.2.
 @Suite struct JavaScriptModuleTests {

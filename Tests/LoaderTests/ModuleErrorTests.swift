@@ -1,9 +1,9 @@
-import Convert
-import Isolate
-import Ops
+import JSRunConvert
+import JSRunIsolate
+import JSRunOps
 import Testing
 
-@testable import Loader
+@testable import JSRunLoader
 
 /// Every way an import fails: a clear Swift error naming the module and who imported it, and a
 /// runtime that still works afterwards.

@@ -1,11 +1,11 @@
-import Convert
-import Isolate
-import Ops
+import JSRunConvert
+import JSRunIsolate
+import JSRunOps
 import Synchronization
-import TestSupport
+import JSRunTestSupport
 import Testing
 
-@testable import Loader
+@testable import JSRunLoader
 
 /// Timeouts, cancellation and closing, while modules load and evaluate.
 @Suite struct ModuleLimitsTests {

@@ -1,9 +1,9 @@
-import Convert
+import JSRunConvert
 import Foundation
-import Isolate
+import JSRunIsolate
 import Testing
 
-@testable import Loader
+@testable import JSRunLoader
 
 /// A real library shipped as ES modules: marked 4.2.3's sources from Debian's `node-marked`
 /// (ten modules, relative imports, re-exports), in `Tests/Fixtures/marked`.

@@ -1,11 +1,11 @@
-import Convert
+import JSRunConvert
 import Foundation
-import Isolate
+import JSRunIsolate
 import Synchronization
-import TestSupport
+import JSRunTestSupport
 import Testing
 
-@testable import Loader
+@testable import JSRunLoader
 
 /// A graph where two modules import a shared one: main -> left, right -> shared.
 private let diamond = [

@@ -1,8 +1,8 @@
-import Convert
-import Isolate
+import JSRunConvert
+import JSRunIsolate
 import Testing
 
-@testable import Loader
+@testable import JSRunLoader
 
 @Suite struct StaticModuleTests {
     let runtime: Runtime

@@ -1,10 +1,10 @@
-import Convert
+import JSRunConvert
 import Foundation
-import Isolate
+import JSRunIsolate
 import Synchronization
 import Testing
 
-@testable import Ops
+@testable import JSRunOps
 
 private struct Overdrawn: Error, CustomStringConvertible {
     var amount: Int
@@ -73,7 +73,7 @@ private struct Overdrawn: Error, CustomStringConvertible {
                 "describe(new Map([[1, 'one'], [2, 'two']]), new Set(['b', 'a']), new Date(5000), new Uint8Array([1, 2]))"
             )
                 == "two [\"a\", \"b\"] 5 [1, 2]")
-        let error = #expect(throws: Ops.TypeError.self) {
+        let error = #expect(throws: JSRunOps.TypeError.self) {
             try runtime.eval("describe(new Map([['x', 'one']]), new Set(), new Date(0), new Uint8Array())")
         }
         #expect(
@@ -109,9 +109,9 @@ private struct Overdrawn: Error, CustomStringConvertible {
             try runtime.eval("try { add(1, 'two') } catch (e) { [e.name, e.message] }")
                 == ["TypeError", "argument 2 cannot be Int: $: expected a number for Int, found string"])
         // Uncaught, it comes back to Swift as the Swift error it is.
-        let fraction = #expect(throws: Ops.TypeError.self) { try runtime.eval("add(1.5, 2)") }
+        let fraction = #expect(throws: JSRunOps.TypeError.self) { try runtime.eval("add(1.5, 2)") }
         #expect(fraction?.description == "argument 1 cannot be Int: $: 1.5 is not an integer")
-        let missing = #expect(throws: Ops.TypeError.self) { try runtime.eval("add(1)") }
+        let missing = #expect(throws: JSRunOps.TypeError.self) { try runtime.eval("add(1)") }
         #expect(missing?.argument == 2)
         // JavaScript can catch it, and the runtime lives on.
         #expect(try runtime.eval("try { add('a', 1) } catch (e) { e instanceof Error && e.name }") == "TypeError")

@@ -1,10 +1,10 @@
-import Convert
+import JSRunConvert
 import Foundation
-import Isolate
+import JSRunIsolate
 import Synchronization
 import Testing
 
-@testable import Ops
+@testable import JSRunOps
 
 /// The fast paths of host calls: answers made without V8's deserializer (primitives, small
 /// objects and arrays of primitives), and async calls handed to a task that waits for them.

@@ -1,8 +1,8 @@
-import Convert
-import Isolate
+import JSRunConvert
+import JSRunIsolate
 import Testing
 
-@testable import Ops
+@testable import JSRunOps
 
 private struct Settings: Encodable {
     var theme: String

@@ -1,9 +1,9 @@
-import Convert
-import Isolate
+import JSRunConvert
+import JSRunIsolate
 import Synchronization
 import Testing
 
-@testable import Ops
+@testable import JSRunOps
 
 @Suite struct OpRegistryTests {
     let runtime: Runtime

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import Platform
+@testable import JSRunPlatform
 
 @Suite struct JobQueueTests {
     @Test func jobsArriveInOrderInOneBatch() {

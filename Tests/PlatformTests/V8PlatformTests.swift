@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Platform
+@testable import JSRunPlatform
 
 @Suite struct V8PlatformTests {
     @Test func versionIsLibnodesV8() {

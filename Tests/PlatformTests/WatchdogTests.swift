@@ -1,7 +1,7 @@
 import Synchronization
 import Testing
 
-@testable import Platform
+@testable import JSRunPlatform
 
 @Suite struct WatchdogTests {
     @Test func deadlinesFireInTheirOrderAndCancelledOnesNever() async throws {

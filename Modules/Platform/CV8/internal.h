@@ -11,7 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "CV8.h"
+#include "CJSRunV8.h"
 
 struct cv8_promise {
     v8::Global<v8::Promise> promise;

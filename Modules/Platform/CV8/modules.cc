@@ -1,7 +1,7 @@
 // ES modules: compiling, instantiating through the host, evaluating, dynamic import() and
 // import.meta.
 //
-// The host owns the module graph (see CV8.h): V8 only learns a module's imports from the host,
+// The host owns the module graph (see CJSRunV8.h): V8 only learns a module's imports from the host,
 // through cv8_host.link_module while instantiating. Imports, the host's entry module as well as
 // a dynamic import(), are promises that the host settles once it has loaded the graph: loading
 // may wait for the host's event loop, which V8's callbacks cannot.

@@ -1,4 +1,4 @@
-// CV8: JSRun's C API over V8. This header is the whole contract between Swift and V8:
+// CJSRunV8: JSRun's C API over V8. This header is the whole contract between Swift and V8:
 // Swift never sees a V8 type, only the opaque handles and plain structs below.
 //
 // Threading: the platform functions may be called from any thread. Every function that takes a
