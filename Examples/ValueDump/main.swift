@@ -1,10 +1,10 @@
+import Foundation
 // ValueDump reads and writes JavaScript values in V8's serialization format, the format of
 // Node's `v8.serialize`, with `JSRunConvert` alone: no V8, no runtime.
 //
 //   swift run JSRunValueDump FILE            prints the value in FILE, as Node's util.inspect shows it
 //   swift run JSRunValueDump --write FILE    writes a sample value to FILE, for Node to read
 import JSRunConvert
-import Foundation
 
 /// What `--write` writes: a Swift value that becomes JavaScript through `JSValueEncoder`.
 struct Sample: Encodable {

@@ -1,6 +1,6 @@
 import CJSRunV8
-import JSRunConvert
 import Glibc
+import JSRunConvert
 import JSRunPlatform
 import Synchronization
 

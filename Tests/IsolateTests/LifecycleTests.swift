@@ -1,6 +1,6 @@
-import JSRunConvert
 import Dispatch
 import Foundation
+import JSRunConvert
 import JSRunTestSupport
 import Testing
 

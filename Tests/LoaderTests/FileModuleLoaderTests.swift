@@ -1,5 +1,5 @@
-import JSRunConvert
 import Foundation
+import JSRunConvert
 import JSRunIsolate
 import Testing
 

@@ -1,8 +1,8 @@
 import JSRunConvert
 import JSRunIsolate
 import JSRunOps
-import Synchronization
 import JSRunTestSupport
+import Synchronization
 import Testing
 
 @testable import JSRunLoader

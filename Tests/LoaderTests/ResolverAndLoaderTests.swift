@@ -1,8 +1,8 @@
-import JSRunConvert
 import Foundation
+import JSRunConvert
 import JSRunIsolate
-import Synchronization
 import JSRunTestSupport
+import Synchronization
 import Testing
 
 @testable import JSRunLoader
