@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "JSRunTests", dependencies: ["JSRun"], path: "Tests/JSRunTests"),
         .testTarget(
             name: "JSRunCLITests",
-            dependencies: ["JSRunCLI", "JSRunTestSupport"],
+            dependencies: ["JSRunCLI", "JSRunPlatform", "JSRunTestSupport"],
             path: "Tests/JSRunCLITests"
         ),
     ],

@@ -5,6 +5,8 @@ import Logging
     @preconcurrency import Glibc
 #elseif canImport(Musl)
     @preconcurrency import Musl
+#elseif canImport(Darwin)
+    @preconcurrency import Darwin
 #endif
 
 /// The level of a console method: `console.debug`, `console.info`, `console.log`,

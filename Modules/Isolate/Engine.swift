@@ -1,8 +1,15 @@
 import CJSRunV8
-import Glibc
 import JSRunConvert
 import JSRunPlatform
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The part of a runtime that lives on its own thread: the isolate, the queue of jobs for it,
 /// the event loop (timers, platform tasks, promises that `evalAsync` waits for), and the

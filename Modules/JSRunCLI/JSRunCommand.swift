@@ -31,7 +31,7 @@ struct JSRunCommand: AsyncParsableCommand {
               jsrun --max-heap 16 -c 'const a = []; for (;;) a.push(new Array(1e5))'
               jsrun --v8-flags='--expose-gc' -c 'typeof gc'
             """,
-        version: "jsrun 0.1.0 (V8 \(V8Platform.version))"
+        version: "jsrun \(JSRunVersion.current) (V8 \(V8Platform.version))"
     )
 
     @Option(name: .customShort("c"), help: ArgumentHelp("JavaScript code to run.", valueName: "code"))

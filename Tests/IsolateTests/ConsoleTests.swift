@@ -9,6 +9,8 @@ import Testing
     import Glibc
 #elseif canImport(Musl)
     import Musl
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
 /// Arguments of one console call and the line Node prints for them.

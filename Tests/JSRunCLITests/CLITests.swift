@@ -1,4 +1,5 @@
 import Foundation
+import JSRunPlatform
 import JSRunTestSupport
 import Testing
 
@@ -66,6 +67,13 @@ import Testing
         for option in options + ["--console", "--module", "--version", "--help"] {
             #expect(run.stdout.contains(option), "help does not mention \(option)")
         }
+    }
+
+    @Test func versionNamesTheSDKAndV8() throws {
+        let run = try JSRunProcess.run(["--version"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "jsrun \(JSRunVersion.current) (V8 \(V8Platform.version))\n")
+        #expect(run.stdout.hasPrefix("jsrun 0.") && run.stdout.contains("(V8 10.2."))
     }
 
     @Test func v8FlagsTakeEffect() throws {
