@@ -7,17 +7,21 @@ SHELL := /bin/bash
 SWIFT ?= swift
 SWIFT_FORMAT ?= swift-format
 SOURCES := Package.swift Modules Tests Examples Benchmarks/Package.swift Benchmarks/Benchmarks Benchmarks/Sources
-# Root is needed to install; a non-root user with V8 already installed skips the step.
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Where V8 is (or goes): /usr/local by default (needs root), or a prefix of yours:
+#   make test V8_PREFIX=$HOME/.local
+V8_PREFIX ?= /usr/local
+export PKG_CONFIG_PATH := $(V8_PREFIX)/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
+# Root is needed to install into a folder that is not yours; an installed V8 skips the step.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || [ -w "$(V8_PREFIX)" ] || echo sudo)
 
-.PHONY: help deps run test build release format lint clean bench bench-compare
+.PHONY: help deps run test consumers build release format lint clean bench bench-compare
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-deps: ## Install what is missing: libnode's V8 10.2 (scripts/install-v8.sh)
-	@pkg-config --exists jsrun-v8 2>/dev/null && [ -e /usr/local/lib/libnode.so.108 ] \
-		|| $(SUDO) bash scripts/install-v8.sh
+deps: ## Install what is missing: libnode's V8 10.2 (scripts/install-v8.sh; V8_PREFIX=DIR)
+	@bash scripts/install-v8.sh --check --prefix "$(V8_PREFIX)" 2>/dev/null \
+		|| $(SUDO) bash scripts/install-v8.sh --prefix "$(V8_PREFIX)"
 
 run: deps ## Install, build, and run jsrun on Examples/scripts/demo.js
 	$(SWIFT) build --product jsrun
@@ -25,7 +29,11 @@ run: deps ## Install, build, and run jsrun on Examples/scripts/demo.js
 
 test: deps ## Install, build everything (examples too), and run every test
 	$(SWIFT) build --build-tests
+	SWIFT=$(SWIFT) bash scripts/check-consumers.sh
 	$(SWIFT) test --skip-build
+
+consumers: deps ## Build throw-away packages that depend on this one, as a user's would
+	SWIFT=$(SWIFT) bash scripts/check-consumers.sh
 
 build: deps ## Build everything in debug mode
 	$(SWIFT) build
