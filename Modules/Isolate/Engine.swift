@@ -68,6 +68,11 @@ final class Engine: @unchecked Sendable {
         /// Calls stopped before their job ran (a deadline that passed while they were queued
         /// behind other work): they fail when their turn comes instead of running.
         var stoppedEarly: [UInt64: StopReason] = [:]
+        /// The calls waiting for their promise (`pending`'s ids).
+        var waiting: Set<UInt64> = []
+        /// Whether the JavaScript running now is the event loop's, on behalf of the waiting
+        /// calls (microtasks, platform tasks, timers, settling): stopping any of them stops it.
+        var runsForWaiting = false
     }
 
     /// Why a runtime stopped for good; later calls throw the matching error.
@@ -175,11 +180,13 @@ final class Engine: @unchecked Sendable {
                 break
             }
             for job in batch.jobs { job(self) }
-            cv8_run_pending_tasks(isolate)
-            // The jobs may have added or cleared timers: ask when the next one is due.
-            let wait = cv8_timers_next(isolate)
-            if wait == 0 { runTimers() } else { noteTimer(wait) }
-            if !pending.isEmpty { settlePending() }
+            forWaitingCalls { isStopping in
+                cv8_run_pending_tasks(isolate)
+                // The jobs may have added or cleared timers: ask when the next one is due.
+                let wait = cv8_timers_next(isolate)
+                if wait == 0 && !isStopping() { runTimers() } else { noteTimer(wait) }
+                if !pending.isEmpty && !isStopping() { settlePending() }
+            }
             if !idleWaiters.isEmpty && nextTimer == nil && pending.isEmpty && modules.isIdle { wakeIdleWaiters() }
         }
         shutDown()
@@ -194,6 +201,7 @@ final class Engine: @unchecked Sendable {
             call.completion.fail(error)
         }
         pending.removeAll()
+        control.withLock { $0.waiting.removeAll() }
         wakeIdleWaiters()
         control.withLock { $0.isolate = nil }
         cv8_isolate_dispose(isolate)
@@ -201,11 +209,28 @@ final class Engine: @unchecked Sendable {
         finished.succeed(())
     }
 
+    /// Runs JavaScript that the event loop runs on no call's own behalf (platform tasks,
+    /// microtasks, timers, settling promises): it may run on behalf of any call waiting for its
+    /// promise, so a timeout or cancellation of any of them stops it, as does the runtime's own
+    /// timeout. `body` gets a check of whether it is being stopped, to skip what is left.
+    func forWaitingCalls(_ body: (_ isStopping: () -> Bool) -> Void) {
+        // Nothing can stop it: no call waits and the runtime has no timeout.
+        if pending.isEmpty && config.timeout == nil { return body { false } }
+        let call = nextCallID.add(1, ordering: .relaxed).newValue
+        let watchdog = config.timeout.map { startWatchdog(for: call, after: $0, failing: Completion<Void>?.none) }
+        defer { watchdog.map(Watchdog.shared.cancel) }
+        // A new id, so nothing can have stopped it before it starts.
+        try! running(call, forWaiting: true) {
+            body { self.control.withLock { $0.stopReason != nil } }
+        }
+    }
+
     /// Completes the async calls whose promises have settled.
     private func settlePending() {
         pending.removeAll { call in
             let result = cv8_promise_poll(isolate, call.promise)
             guard result.status != CV8_PENDING else { return false }
+            control.withLock { _ = $0.waiting.remove(call.id) }
             call.completion.complete(Result { try value(of: result) })
             record(call.kind, since: call.start)
             return true
@@ -219,19 +244,13 @@ final class Engine: @unchecked Sendable {
 
     // MARK: - Timers
 
-    /// Runs the timers that are due, under the configured timeout, and notes when the next
-    /// one is.
+    /// Runs the timers that are due and notes when the next one is. In the event loop's turn
+    /// (``forWaitingCalls(_:)``), which bounds them.
     private func runTimers() {
-        let call = nextCallID.add(1, ordering: .relaxed).newValue
-        let watchdog = config.timeout.map { startWatchdog(for: call, after: $0, failing: Completion<Void>?.none) }
-        defer { watchdog.map(Watchdog.shared.cancel) }
-        // The reason is read inside the call: it is cleared when the call ends.
-        // A timer batch's id is new, so nothing can have stopped it before it starts.
-        let (wait, status, reason) = try! running(call) { () -> (Double, cv8_status, String) in
-            var status = CV8_OK
-            let wait = cv8_timers_run(isolate, &status)
-            return (wait, status, status == CV8_TERMINATED ? "\(stopError())" : "")
-        }
+        var status = CV8_OK
+        let wait = cv8_timers_run(isolate, &status)
+        // The reason is read now: it is cleared when the turn ends.
+        let reason = status == CV8_TERMINATED ? "\(stopError())" : ""
         noteTimer(wait)
         switch status {
         case CV8_HEAP_LIMIT:
@@ -252,11 +271,15 @@ final class Engine: @unchecked Sendable {
     // MARK: - Calls and their stopping
 
     /// Runs `body` as call `call`: while it runs, a timeout or cancellation of that call (and
-    /// only that call) terminates its JavaScript. Clears a termination nobody consumed.
-    private func running<T>(_ call: UInt64, _ body: () throws -> T) throws -> T {
+    /// only that call, or with `forWaiting`, also of any call waiting for its promise) terminates
+    /// its JavaScript. Afterwards, once the JavaScript stack it stopped has unwound, it cancels
+    /// the termination it asked for: the only place that does (a timeout or cancellation; a
+    /// close, a terminate or the heap limit ends the runtime).
+    private func running<T>(_ call: UInt64, forWaiting: Bool = false, _ body: () throws -> T) throws -> T {
         let early = control.withLock { control -> StopReason? in
             if let reason = control.stoppedEarly.removeValue(forKey: call) { return reason }
             control.runningCall = call
+            control.runsForWaiting = forWaiting
             control.stopReason = nil
             return nil
         }
@@ -264,6 +287,7 @@ final class Engine: @unchecked Sendable {
         defer {
             let stopped = control.withLock { control -> Bool in
                 control.runningCall = 0
+                control.runsForWaiting = false
                 defer { control.stopReason = nil }
                 return control.stopReason != nil
             }
@@ -277,7 +301,8 @@ final class Engine: @unchecked Sendable {
     /// for a promise. Any thread.
     func stop(_ call: UInt64, because reason: StopReason) {
         control.withLock { control in
-            guard control.runningCall == call else {
+            let runsNow = control.runningCall == call || (control.runsForWaiting && control.waiting.contains(call))
+            guard runsNow else {
                 // Not running: queued (it will fail at its turn), waiting on a promise (the job
                 // below fails it), or finished (the job below forgets this entry).
                 control.stoppedEarly[call] = reason
@@ -296,6 +321,7 @@ final class Engine: @unchecked Sendable {
         _ = control.withLock { $0.stoppedEarly.removeValue(forKey: call) }
         guard let index = pending.firstIndex(where: { $0.id == call }) else { return }
         let expired = pending.remove(at: index)
+        control.withLock { _ = $0.waiting.remove(call) }
         cv8_promise_release(isolate, expired.promise)
         expired.completion.fail(reason.error)
         record(expired.kind, since: expired.start)
@@ -335,6 +361,7 @@ final class Engine: @unchecked Sendable {
         _ kind: RuntimeStats.ExecutionKind, timeout: Duration?, _ work: @escaping @Sendable (Engine) throws -> T
     ) throws -> T {
         if isOnRuntimeThread { return try work(self) }
+        try Self.refuseSpentTimeout(timeout)
         let call = nextCallID.add(1, ordering: .relaxed).newValue
         let completion = Completion<T>()
         let accepted = queue.push { engine in
@@ -388,6 +415,7 @@ final class Engine: @unchecked Sendable {
         _ kind: RuntimeStats.ExecutionKind, timeout: Duration?,
         _ work: @escaping @Sendable (Engine) throws -> cv8_result
     ) throws -> (call: UInt64, completion: Completion<JSValue>, watchdog: Watchdog.Ticket?) {
+        try Self.refuseSpentTimeout(timeout)
         let call = nextCallID.add(1, ordering: .relaxed).newValue
         let completion = Completion<JSValue>()
         let accepted = queue.push { engine in
@@ -397,6 +425,12 @@ final class Engine: @unchecked Sendable {
         guard accepted else { throw endingError }
         let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0, failing: completion) }
         return (call, completion, watchdog)
+    }
+
+    /// A per-call timeout of zero or less has passed before the call starts: it times out at
+    /// once, every time, without running (a watchdog armed for it would race the call).
+    private static func refuseSpentTimeout(_ timeout: Duration?) throws {
+        if let timeout, timeout <= .zero { throw RuntimeError.timedOut(timeout) }
     }
 
     /// The call whose JavaScript runs now, 0 for none; on the runtime thread.
@@ -442,6 +476,7 @@ final class Engine: @unchecked Sendable {
                     pending.append(
                         PendingCall(id: call, promise: result.promise, completion: completion, kind: kind, start: start)
                     )
+                    control.withLock { _ = $0.waiting.insert(call) }
                     return nil
                 }
                 return Result { try value(of: result) }
@@ -457,6 +492,7 @@ final class Engine: @unchecked Sendable {
 
     /// Resumes the caller once no timer is pending and no async call waits.
     func waitUntilIdle() async throws {
+        try Task.checkCancellation()
         let idle = Completion<Void>()
         guard
             queue.push({ engine in
@@ -464,7 +500,12 @@ final class Engine: @unchecked Sendable {
                 engine.idleWaiters.append(idle)
             })
         else { return }
-        try await idle.value(spinningFor: .zero)
+        // A cancelled wait ends at once; its entry is dropped when the runtime next goes idle.
+        try await withTaskCancellationHandler {
+            try await idle.value(spinningFor: .zero)
+        } onCancel: {
+            idle.fail(CancellationError())
+        }
     }
 
     /// Ends the runtime for good with `ending`: running JavaScript stops, queued and pending

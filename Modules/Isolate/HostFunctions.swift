@@ -292,10 +292,14 @@ extension Engine {
     }
 
     /// Settles the promise of a host call (async, or sync behind an async entry) with its result.
+    /// Settling runs JavaScript (microtasks, a `then` getter), so it is bounded as the event
+    /// loop's own work is (``forWaitingCalls(_:)``).
     func settleAsyncCall(_ resolver: UInt32, with result: Result<JSValue, any Error>) {
-        switch result {
-        case .success(let value): cv8_resolver_settle(isolate, resolver, reply(value))
-        case .failure(let error): cv8_resolver_settle(isolate, resolver, reply(error))
+        forWaitingCalls { _ in
+            switch result {
+            case .success(let value): cv8_resolver_settle(isolate, resolver, reply(value))
+            case .failure(let error): cv8_resolver_settle(isolate, resolver, reply(error))
+            }
         }
     }
 }

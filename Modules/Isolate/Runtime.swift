@@ -25,7 +25,15 @@ import JSRunConvert
 /// Every call can have a timeout (its own `timeout:` or ``RuntimeConfig/timeout``): past it,
 /// the call's JavaScript is stopped, busy or waiting on a promise, the call throws
 /// ``RuntimeError/timedOut(_:)``, and the runtime stays usable. Cancelling the task of an
-/// `evalAsync` stops it the same way, with `CancellationError`. A script that exhausts
+/// `evalAsync` stops it the same way, with `CancellationError`. A timeout of zero or less times
+/// out at once, without running anything.
+///
+/// The timeout also covers what runs later on the call's behalf: while any call waits for its
+/// promise, the JavaScript the event loop runs (microtasks, timers, settling promises) is stopped
+/// when that call times out or is cancelled, since it may run for it; and the runtime's own
+/// ``RuntimeConfig/timeout`` bounds each turn of the event loop. A stopped turn drops the
+/// microtasks it had queued. A termination stays in force until the JavaScript it stopped has
+/// unwound, whatever getters or callbacks that JavaScript had set up. A script that exhausts
 /// ``RuntimeConfig/maxHeapSize`` throws ``RuntimeError/heapLimitExceeded(_:)`` and closes the
 /// runtime; the process lives on. Deep recursion is a JavaScript `RangeError`.
 ///
@@ -91,7 +99,8 @@ public final class Runtime: Sendable, CustomStringConvertible {
     }
 
     /// Waits until no timer is pending and no async call waits for a promise, as Node waits
-    /// before it exits. Returns at once when the runtime is closed.
+    /// before it exits. Returns at once when the runtime is closed; throws `CancellationError`
+    /// as soon as the calling task is cancelled.
     public func waitUntilIdle() async throws {
         try await engine.waitUntilIdle()
     }

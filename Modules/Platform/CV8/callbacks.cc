@@ -105,7 +105,7 @@ bool call_serialized(cv8_isolate *state, Local<v8::Context> context, const Funct
         if (encoded.status == CV8_UNSERIALIZABLE) {
             std::string message = "an argument cannot be passed to the host: " + state->message;
             throw_type_error(isolate, message);
-        } else if (!isolate->IsExecutionTerminating()) {
+        } else if (!isolate->IsExecutionTerminating() && !cv8::stopping(state)) {
             isolate->ThrowError("an argument could not be read");
         }
         return false;
@@ -140,7 +140,7 @@ void set_result(cv8_isolate *state, Local<v8::Context> context, const FunctionCa
             return;
         }
     }
-    if (!isolate->IsExecutionTerminating()) isolate->ThrowError("the host's result could not be read");
+    if (!isolate->IsExecutionTerminating() && !cv8::stopping(state)) isolate->ThrowError("the host's result could not be read");
 }
 
 void call_host(const FunctionCallbackInfo<Value> &info) {
@@ -168,7 +168,7 @@ void call_host(const FunctionCallbackInfo<Value> &info) {
         return;
     }
 
-    if (isolate->IsExecutionTerminating()) return;
+    if (isolate->IsExecutionTerminating() || cv8::stopping(state)) return;
     if (reply.status == CV8_EXCEPTION) {
         if (resolver_id != 0) state->resolvers.erase(resolver_id);
         isolate->ThrowException(cv8::host_error(state, context, reply));
@@ -295,7 +295,7 @@ cv8_result cv8_set(cv8_isolate *state, const char *const *path, const size_t *le
     if (!holder_of(state, context, path, lengths, count, &holder) ||
         !cv8::deserialize(state, context, data, length).ToLocal(&value) ||
         holder->Set(context, cv8::text_string(isolate, path[count - 1], lengths[count - 1]), value).IsNothing()) {
-        if (!try_catch.HasCaught() && !isolate->IsExecutionTerminating())
+        if (!try_catch.HasCaught() && !isolate->IsExecutionTerminating() && !cv8::stopping(state))
             isolate->ThrowError("the value could not be read");
         return cv8::caught(state, context, try_catch);
     }
@@ -326,7 +326,7 @@ void cv8_resolver_settle(cv8_isolate *state, uint32_t resolver_id, cv8_host_repl
     } else {
         resolver->Reject(context, cv8::host_error(state, context, reply)).IsNothing();
     }
-    isolate->PerformMicrotaskCheckpoint();
+    cv8::run_microtasks(state);
 }
 
 uint32_t cv8_last_host_error(cv8_isolate *state) { return state->last_host_error; }

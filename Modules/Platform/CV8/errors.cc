@@ -18,8 +18,10 @@ Local<String> text(v8::Isolate *isolate, const char *literal) {
         .ToLocalChecked();
 }
 
+// Defines a property of a record: runs no JavaScript, and fails only while a termination is in
+// force, which the caller checks for.
 void set(Local<Context> context, Local<Object> object, const char *key, Local<Value> value) {
-    object->Set(context, text(context->GetIsolate(), key), value).Check();
+    object->CreateDataProperty(context, text(context->GetIsolate(), key), value).IsNothing();
 }
 
 // A property read that may run a getter: a throwing getter yields an empty handle.
@@ -66,7 +68,7 @@ Local<v8::Array> frames_from(Local<Context> context, Local<v8::StackTrace> trace
         if (!file.IsEmpty()) set(context, entry, "file", file);
         set(context, entry, "line", integer(isolate, frame->GetLineNumber()));
         set(context, entry, "column", integer(isolate, frame->GetColumn()));
-        frames->Set(context, i, entry).Check();
+        frames->CreateDataProperty(context, i, entry).IsNothing();
     }
     return frames;
 }
@@ -80,7 +82,7 @@ Local<v8::Array> frame_from(Local<Context> context, Local<v8::Message> message) 
     set(context, entry, "line", integer(isolate, message->GetLineNumber(context).FromMaybe(0)));
     set(context, entry, "column", integer(isolate, message->GetStartColumn(context).FromMaybe(0) + 1));
     Local<v8::Array> frames = v8::Array::New(isolate, 1);
-    frames->Set(context, 0, entry).Check();
+    frames->CreateDataProperty(context, 0, entry).IsNothing();
     return frames;
 }
 
@@ -101,16 +103,23 @@ cv8_result record(cv8_isolate *state, Local<Context> context, Local<Value> excep
     Local<Object> entry = Object::New(isolate);
     bool is_error = exception->IsNativeError();
     set(context, entry, "isError", v8::Boolean::New(isolate, is_error));
+    // Each of these may run a getter of the script's: a termination that lands in one stops
+    // the record (the getter's TryCatch must not let the next getter run on).
     if (is_error) {
         Local<Value> name = get_string(context, exception, "name");
+        if (cv8::stopping(state)) return cv8::terminated(state);
         if (!name.IsEmpty()) set(context, entry, "name", name);
         Local<Value> text_value = get_string(context, exception, "message");
+        if (cv8::stopping(state)) return cv8::terminated(state);
         set(context, entry, "message", text_value.IsEmpty() ? Local<Value>(String::Empty(isolate)) : text_value);
         Local<Value> stack = get_string(context, exception, "stack");
+        if (cv8::stopping(state)) return cv8::terminated(state);
         if (!stack.IsEmpty()) set(context, entry, "stack", stack);
     } else {
         Local<String> prefix = text(isolate, uncaught_prefix);
-        set(context, entry, "message", String::Concat(isolate, prefix, describe(context, exception)));
+        Local<String> described = describe(context, exception);
+        if (cv8::stopping(state)) return cv8::terminated(state);
+        set(context, entry, "message", String::Concat(isolate, prefix, described));
     }
     set(context, entry, "frames", frames_for(context, exception, message));
 
@@ -123,6 +132,7 @@ cv8_result record(cv8_isolate *state, Local<Context> context, Local<Value> excep
         if (has_thrown) state->thrown.assign(reinterpret_cast<const char *>(thrown.data), thrown.length);
     }
     cv8_result result = cv8::serialize_quietly(state, context, entry);
+    if (cv8::stopping(state)) return cv8::terminated(state);
     if (result.status != CV8_OK) return result;
     result.status = CV8_EXCEPTION;
     if (has_thrown) {
@@ -135,13 +145,11 @@ cv8_result record(cv8_isolate *state, Local<Context> context, Local<Value> excep
 }  // namespace
 
 cv8_result cv8::terminated(cv8_isolate *state) {
-    // Leave the isolate usable for the next call once no JavaScript is on the stack.
-    state->isolate->CancelTerminateExecution();
     return status_only(state->heap_limit_reached ? CV8_HEAP_LIMIT : CV8_TERMINATED);
 }
 
 cv8_result cv8::caught(cv8_isolate *state, Local<Context> context, v8::TryCatch &try_catch) {
-    if (try_catch.HasTerminated() || state->isolate->IsExecutionTerminating())
+    if (try_catch.HasTerminated() || state->isolate->IsExecutionTerminating() || stopping(state))
         return terminated(state);
     return record(state, context, try_catch.Exception(), try_catch.Message(), "Uncaught ");
 }

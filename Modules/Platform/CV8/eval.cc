@@ -54,7 +54,7 @@ cv8_result cv8_eval(cv8_isolate *state, const char *source, size_t source_length
     v8::Local<v8::Value> value;
     if (!v8::Script::Compile(context, code, &origin).ToLocal(&script) ||
         !script->Run(context).ToLocal(&value)) {
-        isolate->PerformMicrotaskCheckpoint();
+        cv8::run_microtasks(state);
         return cv8::caught(state, context, try_catch);
     }
     return cv8::finish(state, context, try_catch, value, await_result);
@@ -66,8 +66,8 @@ cv8_result cv8::finish(cv8_isolate *state, v8::Local<v8::Context> context,
     v8::Local<v8::Promise> promise;
     if (await_result && !resolved(context, value).ToLocal(&promise))
         return cv8::caught(state, context, try_catch);
-    isolate->PerformMicrotaskCheckpoint();
-    if (try_catch.HasTerminated() || isolate->IsExecutionTerminating())
+    cv8::run_microtasks(state);
+    if (try_catch.HasTerminated() || isolate->IsExecutionTerminating() || cv8::stopping(state))
         return cv8::caught(state, context, try_catch);
     if (!await_result) return cv8::serialize(state, context, value);
 

@@ -50,7 +50,7 @@ cv8_result cv8_function_call(cv8_isolate *state, uint32_t function_id, const uin
     v8::Local<v8::Value> value;
     if (!function->Call(context, v8::Undefined(isolate), static_cast<int>(argv.size()), argv.data())
              .ToLocal(&value)) {
-        isolate->PerformMicrotaskCheckpoint();
+        cv8::run_microtasks(state);
         return cv8::caught(state, context, try_catch);
     }
     return cv8::finish(state, context, try_catch, value, await_result);

@@ -26,10 +26,12 @@ const ConsoleMethod kConsoleMethods[] = {
 void console_method(const FunctionCallbackInfo<Value> &info) {
     Local<v8::Array> data = info.Data().As<v8::Array>();
     Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
-    auto *state = static_cast<cv8_isolate *>(
-        data->Get(context, 0).ToLocalChecked().As<v8::External>()->Value());
-    if (!state->console_enabled) return;
-    int level = data->Get(context, 1).ToLocalChecked().As<v8::Int32>()->Value();
+    // Reading the method's own data fails only while execution is being terminated.
+    Local<Value> external, level_value;
+    if (!data->Get(context, 0).ToLocal(&external) || !data->Get(context, 1).ToLocal(&level_value)) return;
+    auto *state = static_cast<cv8_isolate *>(external.As<v8::External>()->Value());
+    if (!state->console_enabled || cv8::stopping(state)) return;
+    int level = level_value.As<v8::Int32>()->Value();
     std::vector<Local<Value>> arguments;
     for (int i = 0; i < info.Length(); i++) arguments.push_back(info[i]);
     cv8::console_emit(state, context, level,
@@ -70,13 +72,13 @@ Local<Value> printable(v8::Isolate *isolate, Local<v8::Context> context, Local<V
         v8::String::Utf8Value name(isolate, value.As<v8::Function>()->GetName());
         std::string text = *name && **name ? std::string("[Function: ") + *name + "]"
                                            : std::string("[Function (anonymous)]");
-        return v8::String::NewFromUtf8(isolate, text.c_str()).ToLocalChecked();
+        return cv8::text_string(isolate, text.data(), text.size());
     }
     if (value->IsSymbol()) {
         Local<Value> description = value.As<v8::Symbol>()->Description(isolate);
         v8::String::Utf8Value text(isolate, description);
         std::string symbol = std::string("Symbol(") + (*text && description->IsString() ? *text : "") + ")";
-        return v8::String::NewFromUtf8(isolate, symbol.c_str()).ToLocalChecked();
+        return cv8::text_string(isolate, symbol.data(), symbol.size());
     }
     return value;
 }
@@ -99,15 +101,18 @@ bool cv8::install_globals(cv8_isolate *state, Local<v8::Context> context) {
 
 void cv8::console_emit(cv8_isolate *state, Local<v8::Context> context, int level,
                        Local<v8::Array> arguments) {
-    if (!state->console_enabled || state->host.console == nullptr) return;
+    if (!state->console_enabled || state->host.console == nullptr || cv8::stopping(state)) return;
     v8::Isolate *isolate = state->isolate;
     // Functions and symbols cannot be serialized: they go by their string form, at the top level.
+    // (The array is the console's own: these steps run no script, and fail only by termination.)
     for (uint32_t i = 0; i < arguments->Length(); i++) {
         Local<Value> value;
         if (arguments->Get(context, i).ToLocal(&value))
-            arguments->Set(context, i, printable(isolate, context, value)).Check();
+            arguments->CreateDataProperty(context, i, printable(isolate, context, value)).IsNothing();
     }
     cv8_result result = cv8::serialize_quietly(state, context, arguments);
+    // A getter was stopped by a termination: nothing is printed, and the caller unwinds.
+    if (cv8::stopping(state)) return;
     if (result.status != CV8_OK) {
         // Something nested could not be cloned: fall back to each argument's string form.
         for (uint32_t i = 0; i < arguments->Length(); i++) {
@@ -116,10 +121,11 @@ void cv8::console_emit(cv8_isolate *state, Local<v8::Context> context, int level
             Local<v8::String> text;
             if (arguments->Get(context, i).ToLocal(&value) && !value->IsString() &&
                 value->ToString(context).ToLocal(&text))
-                arguments->Set(context, i, text).Check();
+                arguments->CreateDataProperty(context, i, text).IsNothing();
+            if (cv8::stopping(state)) return;
         }
         result = cv8::serialize_quietly(state, context, arguments);
-        if (result.status != CV8_OK) return;
+        if (result.status != CV8_OK || cv8::stopping(state)) return;
     }
     state->host.console(state->host.context, level, result.data, result.length);
 }

@@ -4,6 +4,7 @@
 #include <libplatform/libplatform.h>
 #include <v8.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -46,6 +47,10 @@ struct cv8_isolate {
 
     // Set by the near-heap-limit callback: the termination that follows is the heap's doing.
     bool heap_limit_reached = false;
+    // A termination the host asked for (cv8_isolate_terminate, or the heap limit) is in force:
+    // until the host cancels it, every entry into JavaScript is terminated again (isolate.cc).
+    // Set from any thread.
+    std::atomic<bool> terminating{false};
 
     // Timers by id, and the order they are due in: (due time in ms, sequence) -> id.
     std::unordered_map<uint32_t, cv8_timer> timers;
@@ -76,9 +81,16 @@ struct cv8_isolate {
     v8::Global<v8::Function> object_makers[CV8_MAX_MEMBERS + 1];
     uint32_t last_host_error = 0;
 
-    // The buffer results are serialized into: reused across calls, owned here.
+    // The buffers results are serialized into (values.cc), owned here. A serialization writes
+    // into `buffer`, reused from call to call, unless another one is writing there already: a
+    // getter or a proxy trap can call the host, which serializes again, in the middle of it.
+    // Such a nested one writes into a buffer of its own, kept in `nested` until the next.
     uint8_t *buffer = nullptr;
     size_t capacity = 0;
+    bool buffer_in_use = false;
+    uint8_t *nested = nullptr;
+    // The buffer the last CV8_OK result's data is in (for cv8_take_buffer).
+    uint8_t *last_result = nullptr;
     // The text of the last CV8_UNSERIALIZABLE result.
     std::string message;
     // The serialized thrown value of the last CV8_EXCEPTION, when it was not an Error.
@@ -171,8 +183,17 @@ v8::MaybeLocal<v8::Value> deserialize(cv8_isolate *state, v8::Local<v8::Context>
 cv8_result finish(cv8_isolate *state, v8::Local<v8::Context> context, v8::TryCatch &try_catch,
                   v8::Local<v8::Value> value, bool await_result);
 
-// errors.cc: the result for an execution stopped by termination or by the heap limit.
+// errors.cc: the result for an execution stopped by termination or by the heap limit. It does
+// not cancel the termination: only the host, which asked for it, does (once the JavaScript
+// stack it stopped has unwound).
 cv8_result terminated(cv8_isolate *state);
+
+// isolate.cc: whether a termination is in force (see cv8_isolate::terminating). Shim code that
+// has just called into JavaScript checks it and unwinds instead of going on.
+inline bool stopping(const cv8_isolate *state) { return state->terminating.load(std::memory_order_acquire); }
+
+// isolate.cc: runs the microtasks, unless a termination is in force.
+void run_microtasks(cv8_isolate *state);
 
 // values.cc: serializes `value` into the isolate's buffer. CV8_OK, or CV8_UNSERIALIZABLE
 // with a message, or an exception/termination raised while reading the value.

@@ -12,13 +12,27 @@ namespace {
 size_t near_heap_limit(void *data, size_t current_limit, size_t initial_limit) {
     auto *state = static_cast<cv8_isolate *>(data);
     state->heap_limit_reached = true;
+    state->terminating.store(true, std::memory_order_release);
     state->isolate->TerminateExecution();
     return current_limit + std::max<size_t>({initial_limit / 2, current_limit / 4, 4u << 20});
+}
+
+// The slot of the isolate's data that points to its cv8_isolate.
+constexpr uint32_t kStateSlot = 0;
+
+// After each outermost entry into JavaScript: while a termination is in force, ask for it
+// again. V8 ends a termination once the stack it stopped has unwound to the embedder (a TryCatch
+// that caught it, at call depth 0, clears it), so without this a getter that the shim calls next
+// (reading an error's message, serializing a value) would run unbounded.
+void keep_termination(v8::Isolate *isolate) {
+    auto *state = static_cast<cv8_isolate *>(isolate->GetData(kStateSlot));
+    if (state != nullptr && cv8::stopping(state)) isolate->TerminateExecution();
 }
 
 void release(cv8_isolate *state) {
     delete state->allocator;
     std::free(state->buffer);
+    std::free(state->nested);
     delete state;
 }
 
@@ -41,7 +55,9 @@ cv8_isolate *cv8_isolate_new(const cv8_isolate_options *options) {
         return nullptr;
     }
     v8::Isolate *isolate = state->isolate;
+    isolate->SetData(kStateSlot, state);
     isolate->AddNearHeapLimitCallback(near_heap_limit, state);
+    isolate->AddCallCompletedCallback(keep_termination);
     cv8::watch_tasks(isolate, state->host);
     cv8::install_modules(state);
     // The isolate lives on one thread for its whole life, so it stays entered.
@@ -82,10 +98,19 @@ void cv8_isolate_dispose(cv8_isolate *state) {
     release(state);
 }
 
-void cv8_isolate_terminate(cv8_isolate *state) { state->isolate->TerminateExecution(); }
+void cv8_isolate_terminate(cv8_isolate *state) {
+    state->terminating.store(true, std::memory_order_release);
+    state->isolate->TerminateExecution();
+}
 
 void cv8_isolate_cancel_termination(cv8_isolate *state) {
+    state->terminating.store(false, std::memory_order_release);
+    state->heap_limit_reached = false;
     state->isolate->CancelTerminateExecution();
+}
+
+void cv8::run_microtasks(cv8_isolate *state) {
+    if (!stopping(state)) state->isolate->PerformMicrotaskCheckpoint();
 }
 
 void cv8_isolate_request_interrupt(cv8_isolate *state, void (*callback)(void *), void *context) {
@@ -112,7 +137,8 @@ void cv8_isolate_stats(cv8_isolate *state, cv8_stats *stats) {
 void cv8_run_pending_tasks(cv8_isolate *state) {
     v8::Isolate *isolate = state->isolate;
     v8::HandleScope handle_scope(isolate);
-    while (v8::platform::PumpMessageLoop(cv8::platform(), isolate)) {
+    // A platform task may run JavaScript (a FinalizationRegistry's cleanup): none while stopping.
+    while (!cv8::stopping(state) && v8::platform::PumpMessageLoop(cv8::platform(), isolate)) {
     }
-    isolate->PerformMicrotaskCheckpoint();
+    cv8::run_microtasks(state);
 }

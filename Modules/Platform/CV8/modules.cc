@@ -247,7 +247,7 @@ void resolve_in_meta(const FunctionCallbackInfo<Value> &info) {
     Local<Context> context = isolate->GetCurrentContext();
     Local<String> specifier;
     if (info.Length() < 1 || !info[0]->ToString(context).ToLocal(&specifier)) {
-        if (!isolate->IsExecutionTerminating() && info.Length() < 1)
+        if (!isolate->IsExecutionTerminating() && !cv8::stopping(state) && info.Length() < 1)
             isolate->ThrowException(v8::Exception::TypeError(
                 String::NewFromUtf8Literal(isolate, "import.meta.resolve needs a specifier")));
         return;
@@ -298,7 +298,7 @@ bool copy_exports(cv8_isolate *state, Local<Context> context, Local<v8::Object> 
         {
             v8::TryCatch uninitialised(isolate);
             if (!exports->Get(context, name).ToLocal(&value)) {
-                if (isolate->IsExecutionTerminating()) return false;
+                if (isolate->IsExecutionTerminating() || cv8::stopping(state)) return false;
                 value = v8::Undefined(isolate);
             }
         }
@@ -334,8 +334,8 @@ void deliver_copy(const FunctionCallbackInfo<Value> &info) {
 
 // Runs the microtasks and reports whether execution was stopped meanwhile.
 cv8_status checkpoint(cv8_isolate *state) {
-    state->isolate->PerformMicrotaskCheckpoint();
-    if (!state->isolate->IsExecutionTerminating()) return CV8_OK;
+    cv8::run_microtasks(state);
+    if (!state->isolate->IsExecutionTerminating() && !cv8::stopping(state)) return CV8_OK;
     return cv8::terminated(state).status;
 }
 
@@ -508,7 +508,7 @@ cv8_status cv8_module_import_finish(cv8_isolate *state, uint32_t import_id, uint
 
     Local<Value> evaluation;
     if (!module->Evaluate(context).ToLocal(&evaluation)) {
-        if (try_catch.HasTerminated() || isolate->IsExecutionTerminating()) return cv8::terminated(state).status;
+        if (try_catch.HasTerminated() || isolate->IsExecutionTerminating() || cv8::stopping(state)) return cv8::terminated(state).status;
         resolver->Reject(context, try_catch.Exception()).IsNothing();
         return checkpoint(state);
     }
@@ -528,7 +528,7 @@ cv8_status cv8_module_import_finish(cv8_isolate *state, uint32_t import_id, uint
         !v8::Function::New(context, for_host ? deliver_copy : deliver_namespace, module->GetModuleNamespace())
              .ToLocal(&deliver) ||
         !evaluated->Then(context, deliver).ToLocal(&delivered) || resolver->Resolve(context, delivered).IsNothing()) {
-        if (try_catch.HasTerminated() || isolate->IsExecutionTerminating()) return cv8::terminated(state).status;
+        if (try_catch.HasTerminated() || isolate->IsExecutionTerminating() || cv8::stopping(state)) return cv8::terminated(state).status;
         resolver->Reject(context, try_catch.Exception()).IsNothing();
     }
     return checkpoint(state);
@@ -545,7 +545,7 @@ void cv8_module_import_fail(cv8_isolate *state, uint32_t import_id, cv8_host_rep
     Local<v8::Promise::Resolver> resolver = import->second.resolver.Get(isolate);
     state->modules->imports.erase(import);
     resolver->Reject(context, cv8::host_error(state, context, reply)).IsNothing();
-    isolate->PerformMicrotaskCheckpoint();
+    cv8::run_microtasks(state);
 }
 
 void cv8_module_import_release(cv8_isolate *state, uint32_t import_id) { state->modules->imports.erase(import_id); }

@@ -149,9 +149,9 @@ double cv8_timers_run(cv8_isolate *state, cv8_status *status) {
         v8::TryCatch try_catch(isolate);
         callback->Call(context, v8::Undefined(isolate), static_cast<int>(argv.size()), argv.data())
             .IsEmpty();
-        if (!try_catch.HasTerminated() && !isolate->IsExecutionTerminating())
-            isolate->PerformMicrotaskCheckpoint();
-        if (try_catch.HasTerminated() || isolate->IsExecutionTerminating()) {
+        if (!try_catch.HasTerminated() && !isolate->IsExecutionTerminating() && !cv8::stopping(state))
+            cv8::run_microtasks(state);
+        if (try_catch.HasTerminated() || isolate->IsExecutionTerminating() || cv8::stopping(state)) {
             *status = cv8::terminated(state).status;
             return 0;
         }

@@ -8,11 +8,12 @@ namespace {
 // A buffer larger than this is freed after use rather than kept for the next call.
 constexpr size_t kKeptBufferLimit = 8u << 20;
 
-// Writes into the isolate's reusable buffer, and turns "cannot clone" into a message
-// instead of a JavaScript exception the caller would mistake for the script's own.
+// Writes into the isolate's reusable buffer (or, nested in another serialization, a buffer of
+// its own), and turns "cannot clone" into a message instead of a JavaScript exception the caller
+// would mistake for the script's own.
 class Delegate final : public v8::ValueSerializer::Delegate {
   public:
-    explicit Delegate(cv8_isolate *state) : state_(state) {}
+    Delegate(cv8_isolate *state, bool shared) : state_(state), shared_(shared) {}
 
     bool failed_to_clone = false;
 
@@ -26,6 +27,11 @@ class Delegate final : public v8::ValueSerializer::Delegate {
     }
 
     void *ReallocateBufferMemory(void *old_buffer, size_t size, size_t *actual_size) override {
+        if (!shared_) {
+            void *grown = std::realloc(old_buffer, size);
+            if (grown != nullptr) *actual_size = size;
+            return grown;
+        }
         if (old_buffer == nullptr) old_buffer = state_->buffer;
         if (old_buffer == state_->buffer && size <= state_->capacity) {
             *actual_size = state_->capacity;
@@ -39,8 +45,11 @@ class Delegate final : public v8::ValueSerializer::Delegate {
         return grown;
     }
 
-    // The buffer belongs to the isolate's state, not to the serializer.
-    void FreeBufferMemory(void *) override {}
+    // The shared buffer belongs to the isolate's state, not to the serializer; a nested
+    // serialization that failed frees its own.
+    void FreeBufferMemory(void *buffer) override {
+        if (!shared_) std::free(buffer);
+    }
 
     // A SharedArrayBuffer cannot leave its isolate; refused like any other uncloneable value,
     // so that the message says where it was.
@@ -64,6 +73,7 @@ class Delegate final : public v8::ValueSerializer::Delegate {
 
   private:
     cv8_isolate *state_;
+    bool shared_;
 };
 
 }  // namespace
@@ -88,17 +98,29 @@ bool ran_out_of_stack(cv8_isolate *state, v8::Local<v8::Context> context, v8::Tr
 // Serializes `value`; an exception thrown while reading it stays in `try_catch`.
 cv8_result write(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v8::Value> value,
                  v8::TryCatch &try_catch, bool *too_deep = nullptr) {
-    if (state->capacity > kKeptBufferLimit) {
+    // The outermost serialization has the shared buffer; one nested in it, a buffer of its own.
+    bool shared = !state->buffer_in_use;
+    if (shared && state->capacity > kKeptBufferLimit) {
         std::free(state->buffer);
         state->buffer = nullptr;
         state->capacity = 0;
     }
-    Delegate delegate(state);
+    struct InUse {
+        cv8_isolate *state;
+        bool shared;
+        InUse(cv8_isolate *state, bool shared) : state(state), shared(shared) {
+            if (shared) state->buffer_in_use = true;
+        }
+        ~InUse() {
+            if (shared) state->buffer_in_use = false;
+        }
+    } in_use(state, shared);
+    Delegate delegate(state, shared);
     v8::ValueSerializer serializer(state->isolate, &delegate);
     delegate.serializer = &serializer;
     serializer.WriteHeader();
     if (serializer.WriteValue(context, value).IsNothing()) {
-        if (try_catch.HasTerminated()) return cv8::status_only(CV8_TERMINATED);
+        if (try_catch.HasTerminated() || cv8::stopping(state)) return cv8::status_only(CV8_TERMINATED);
         bool deep = !delegate.failed_to_clone && ran_out_of_stack(state, context, try_catch);
         if (too_deep != nullptr) *too_deep = deep;
         if (delegate.failed_to_clone || deep) {
@@ -109,6 +131,12 @@ cv8_result write(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v
         return cv8::status_only(CV8_EXCEPTION);
     }
     std::pair<uint8_t *, size_t> written = serializer.Release();
+    if (!shared) {
+        // Kept until the next nested result: the caller reads it first.
+        std::free(state->nested);
+        state->nested = written.first;
+    }
+    state->last_result = written.first;
     return cv8_result{CV8_OK, written.first, written.second, nullptr, nullptr, 0, 0};
 }
 
@@ -136,11 +164,11 @@ cv8_result cv8::serialize(cv8_isolate *state, v8::Local<v8::Context> context,
             return cv8_result{CV8_UNSERIALIZABLE, reinterpret_cast<const uint8_t *>(state->message.data()),
                               state->message.size(), nullptr, nullptr, 0, 0};
         } else {
-            result = cv8::status_only(try_catch.HasTerminated() ? CV8_TERMINATED : CV8_EXCEPTION);
+            result = cv8::status_only(try_catch.HasTerminated() || cv8::stopping(state) ? CV8_TERMINATED : CV8_EXCEPTION);
         }
     }
     // A getter or proxy trap threw while reading the value (or execution was terminated).
-    if (result.status == CV8_EXCEPTION || result.status == CV8_TERMINATED)
+    if (result.status == CV8_EXCEPTION || result.status == CV8_TERMINATED || cv8::stopping(state))
         return cv8::caught(state, context, try_catch);
     return result;
 }
@@ -189,8 +217,15 @@ v8::MaybeLocal<v8::Value> cv8::deserialize(cv8_isolate *state, v8::Local<v8::Con
 }
 
 uint8_t *cv8_take_buffer(cv8_isolate *state) {
-    uint8_t *buffer = state->buffer;
-    state->buffer = nullptr;
-    state->capacity = 0;
-    return buffer;
+    uint8_t *taken = state->last_result;
+    if (taken != nullptr && taken == state->buffer) {
+        state->buffer = nullptr;
+        state->capacity = 0;
+    } else if (taken != nullptr && taken == state->nested) {
+        state->nested = nullptr;
+    } else {
+        return nullptr;  // no result's buffer to hand over (see the header)
+    }
+    state->last_result = nullptr;
+    return taken;
 }

@@ -157,9 +157,14 @@ cv8_isolate *cv8_isolate_new(const cv8_isolate_options *options);
 void cv8_isolate_dispose(cv8_isolate *isolate);
 
 /// Stops the JavaScript running on the isolate's thread as soon as possible. Any thread.
+///
+/// The termination stays in force until `cv8_isolate_cancel_termination`: every entry into
+/// JavaScript meanwhile (a getter the shim calls, a microtask, a timer) is terminated too, and
+/// the shim's functions return CV8_TERMINATED. No shim function cancels it.
 void cv8_isolate_terminate(cv8_isolate *isolate);
-/// Clears a termination requested by `cv8_isolate_terminate` that no JavaScript consumed, so it
-/// cannot hit the next call. On the isolate's thread, with no JavaScript running.
+/// Ends a termination (one that `cv8_isolate_terminate` asked for), once the JavaScript stack
+/// it stopped has unwound: only the host, which asked for it, calls this. On the isolate's
+/// thread, with no JavaScript running.
 void cv8_isolate_cancel_termination(cv8_isolate *isolate);
 /// Runs `callback(context)` on the isolate's thread at the next safe point of the JavaScript
 /// running there (nothing happens while no JavaScript runs). Any thread.
@@ -237,7 +242,8 @@ void cv8_promise_release(cv8_isolate *isolate, cv8_promise *promise);
 
 /// Hands the buffer that the last CV8_OK result's `data` points into over to the caller, who
 /// frees it with free(); the isolate serializes into a new buffer from then on. This lets the
-/// host keep large binary data where V8 wrote it instead of copying it.
+/// host keep large binary data where V8 wrote it instead of copying it. Call it before anything
+/// else runs on the isolate (NULL when no result's buffer is there to hand over).
 uint8_t *cv8_take_buffer(cv8_isolate *isolate);
 
 /// Runs V8's pending microtasks and the platform's tasks for this isolate.

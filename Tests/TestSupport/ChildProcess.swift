@@ -1,0 +1,33 @@
+import Foundation
+
+/// What a check in a child process found wrong: its message, where.
+public struct ChildCheckFailure: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// For the body of an exit test (`#expect(processExitsWith: .success) { ... }`): fails the child
+/// with `message` unless `condition` holds. The child reports to its parent by its exit code, so
+/// one crash or hang fails one test, not the whole run.
+public func check(
+    _ condition: Bool, _ message: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line
+) throws {
+    if !condition { throw ChildCheckFailure(description: "\(file):\(line): \(message())") }
+}
+
+/// Runs `body` as an exit test's child: exits 0 when it returns, 1 (with the error on standard
+/// error) when it throws, and 2 when it is still running after `seconds`: a hang then fails its
+/// own test instead of stalling the run.
+public func inChildProcess(within seconds: Double = 30, _ body: () async throws -> Void) async -> Never {
+    Thread.detachNewThread {
+        Thread.sleep(forTimeInterval: seconds)
+        FileHandle.standardError.write(Data("still running after \(seconds) s: hung\n".utf8))
+        exit(2)
+    }
+    do {
+        try await body()
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(1)
+    }
+}
