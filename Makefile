@@ -14,7 +14,7 @@ export PKG_CONFIG_PATH := $(V8_PREFIX)/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(P
 # Root is needed to install into a folder that is not yours; an installed V8 skips the step.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || [ -w "$(V8_PREFIX)" ] || echo sudo)
 
-.PHONY: help deps run test consumers build release format lint clean bench bench-compare
+.PHONY: help deps run test consumers build release format lint docs clean bench bench-compare
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,6 +46,28 @@ format: ## Format all Swift sources in place
 
 lint: ## Check formatting (strict: any finding fails)
 	$(SWIFT_FORMAT) lint --strict --parallel --recursive $(SOURCES)
+
+# The library modules, documented together: one combined archive whose modules link to each
+# other (JSRun's pages to ``JSRunIsolate/Runtime``), in .build/plugins/Swift-DocC/outputs/.
+# DocC treats warnings as errors; scripts/check-doc-comments.py lists the public symbols that
+# have no doc comment, from the symbol graphs that dump-symbol-graph writes.
+DOC_MODULES := JSRunPlatform JSRunConvert JSRunIsolate JSRunOps JSRunLoader JSRun
+DOCS_LOG := .build/docs.log
+
+docs: deps ## Build the DocC documentation (fails on any warning or undocumented public symbol)
+	@mkdir -p .build; set -o pipefail; status=0; \
+	$(SWIFT) package generate-documentation --warnings-as-errors \
+		--enable-experimental-combined-documentation $(addprefix --target ,$(DOC_MODULES)) 2>&1 \
+		| grep --line-buffered -v '^\[[0-9]*/[0-9]*\]' | tee $(DOCS_LOG) || status=1; \
+	if grep -q 'warning:' $(DOCS_LOG); then status=1; fi; \
+	$(SWIFT) package dump-symbol-graph --minimum-access-level public --skip-synthesized-members \
+		>/dev/null || status=1; \
+	python3 scripts/check-doc-comments.py \
+		--symbol-graphs "$$(dirname "$$($(SWIFT) build --show-bin-path)")/symbolgraph" \
+		$(DOC_MODULES) || status=1; \
+	if [ $$status = 0 ]; then echo "make docs: no warnings, every public symbol documented"; \
+	else echo "make docs: failed (DocC's warnings are errors; see $(DOCS_LOG) and the list above)"; fi; \
+	exit $$status
 
 # SwiftPM keeps the Benchmarks package's build plan, file lists of the SDK included, in these
 # files: a source file added to the SDK since is missing from it until they are removed.
