@@ -48,7 +48,9 @@ lint: ## Check formatting (strict: any finding fails)
 	$(SWIFT_FORMAT) lint --strict --parallel --recursive $(SOURCES)
 
 # The library modules, documented together: one combined archive whose modules link to each
-# other (JSRun's pages to ``JSRunIsolate/Runtime``), in .build/plugins/Swift-DocC/outputs/.
+# other, in .build/plugins/Swift-DocC/outputs/JSRun.doccarchive. A link to another module's
+# symbol starts with a slash and the module (``/JSRunIsolate/Runtime``); one to a member that this
+# module adds to another's type names the type's module without it (``JSRunIsolate/Runtime/bind``).
 # DocC treats warnings as errors; scripts/check-doc-comments.py lists the public symbols that
 # have no doc comment, from the symbol graphs that dump-symbol-graph writes.
 DOC_MODULES := JSRunPlatform JSRunConvert JSRunIsolate JSRunOps JSRunLoader JSRun

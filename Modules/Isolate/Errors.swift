@@ -99,7 +99,7 @@ public enum RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidConfiguration(String)
     /// The runtime could not be created.
     case creationFailed(String)
-    /// A ``JSFunction`` was used after ``JSFunction/release()``.
+    /// A ``/JSRunConvert/JSFunction`` was used after ``/JSRunConvert/JSFunction/release()``.
     case functionReleased
 
     public var description: String {

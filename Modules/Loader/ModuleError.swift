@@ -15,7 +15,7 @@ import JSRunIsolate
 /// ```
 ///
 /// What a module throws while it is evaluated is not a `ModuleError`: it stays the
-/// ``Isolate/JavaScriptError`` it is. In JavaScript, a dynamic `import()` that fails this way
+/// ``/JSRunIsolate/JavaScriptError`` it is. In JavaScript, a dynamic `import()` that fails this way
 /// rejects with an `Error` named `ModuleError` whose message is ``description``; uncaught, it
 /// comes back to Swift as the `ModuleError` itself.
 public struct ModuleError: Error, CustomStringConvertible {
@@ -23,7 +23,7 @@ public struct ModuleError: Error, CustomStringConvertible {
     public enum Reason: Sendable, Equatable {
         /// No resolver answered and no static module has the specifier's name.
         case unresolved
-        /// The ``Isolate/Runtime/moduleResolver`` threw (``ModuleError/underlyingError``).
+        /// The ``JSRunIsolate/Runtime/moduleResolver`` threw (``ModuleError/underlyingError``).
         case resolverFailed
         /// The specifier resolved to something that is not a static module, and no loader is set.
         case noLoader
@@ -44,7 +44,7 @@ public struct ModuleError: Error, CustomStringConvertible {
     /// The module as it was imported: the import's specifier, or `evalModule`'s argument.
     public var specifier: String
     /// Who imported it: a module's URL (its fully qualified specifier), a script's name
-    /// (`"<eval>"`), or ``Isolate/Runtime/entryReferrer`` for `evalModule`.
+    /// (`"<eval>"`), or ``JSRunIsolate/Runtime/entryReferrer`` for `evalModule`.
     public var referrer: String
     /// The fully qualified specifier it resolved to, when resolution got that far.
     public var resolved: String?
