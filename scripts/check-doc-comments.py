@@ -3,29 +3,33 @@
 
 Usage: check-doc-comments.py --symbol-graphs DIR MODULE...
 
-DIR holds the symbol graphs that `swift package dump-symbol-graph --minimum-access-level public
---skip-synthesized-members` writes (.build/<triple>/symbolgraph): `MODULE.symbols.json` and, for
-extensions of other modules' types, `MODULE@OTHER.symbols.json`. `make docs` runs it. It exits
-with 1 when any symbol lacks a comment, printing each one (file:line: module: path), else 0.
+DIR holds, at any depth, the symbol graphs of the public API: `MODULE.symbols.json` and, for
+extensions of other modules' types, `MODULE@OTHER.symbols.json`. `make docs` passes the ones
+that DocC's plugin extracts (.build/<triple>/extracted-symbols); those of `swift package
+dump-symbol-graph` (.build/<triple>/symbolgraph) work as well. It prints each symbol that lacks
+a comment (file:line: module: path) and exits with 1 when there is any, else 0.
 
-The rule. A public or open symbol needs a doc comment of its own when it was written in the
-source. It is exempt only when:
+The rule. A public or open symbol written in the source needs a doc comment. It is exempt
+only when:
 
 - It has no source location: the compiler made it (synthesized `Equatable`, `Hashable` and
-  `RawRepresentable` members, an enum's `hashValue`) or it is a protocol extension's default
-  implementation that the type inherits (`!=`, `Collection`'s methods).
-- It is an extension block (`extension Int8: JSTypedArrayElement {}`). The block declares
-  nothing itself: its members are checked one by one, and the conformance it adds is listed on
-  the protocol's page.
-- Its comment is inherited: it implements a protocol requirement (or overrides a member) whose
-  declaration carries the comment, which the symbol graph then gives the implementation too.
-  So `==`, `hash(into:)`, `description`, Codable's `init(from:)` and `encode(to:)`, literal
-  initialisers and `Collection`'s `startIndex` are documented by their protocols, and a
-  type's `typedArrayKind` by `JSTypedArrayElement`. A comment counts as inherited when the
-  declaration it is attached to (the first symbol after it in its file) is another one.
+  `RawRepresentable` members, an enum's `hashValue`) or the type inherits it from a protocol
+  extension (`!=`, `Collection`'s methods); such a default implementation written in JSRun is
+  checked where it is written.
+- It is an extension block (`extension Int8: JSTypedArrayElement {}`), which DocC's graphs list
+  for extensions of other modules' types. The block declares nothing itself: its members are
+  checked one by one, and the conformance it adds is listed on the protocol's page.
+- It implements a protocol requirement (or overrides a member) that is documented: the symbol
+  graph then gives it the requirement's comment, and DocC shows that one. So `==`,
+  `hash(into:)`, `description`, Codable's `init(from:)` and `encode(to:)`, the literal
+  initialisers and `Collection`'s `startIndex` are documented by the standard library, and each
+  `typedArrayKind` by `JSTypedArrayElement`. An implementation of an undocumented requirement
+  has no comment at all, and is listed.
 
-Everything else without its own comment is listed: enum cases, memberwise-looking `init`s
-written by hand, stored properties, overloads. Nothing is exempted by name.
+Everything else without a comment is listed: enum cases, initialisers, stored properties,
+overloads. Nothing is exempted by name. The summary line tells the symbols with a comment of
+their own from those that inherit one (a comment is a symbol's own when the first declaration
+after it in its file is that symbol's); `--verbose` lists the inherited ones.
 """
 
 import argparse
@@ -36,13 +40,26 @@ import sys
 from collections import defaultdict
 
 
-def load_graphs(directory, modules):
-    """Yields (module, symbol) for every symbol of the modules' graphs in `directory`."""
+def graph_directory(root, module):
+    """The directory under `root` that holds `module`'s symbol graph (the newest, if several)."""
+    found = [
+        directory
+        for directory, _, files in os.walk(root)
+        if f"{module}.symbols.json" in files
+    ]
+    if not found:
+        return None
+    return max(found, key=lambda d: os.path.getmtime(os.path.join(d, f"{module}.symbols.json")))
+
+
+def load_graphs(root, modules):
+    """Yields (module, symbol) for every symbol of the modules' graphs under `root`."""
     for module in modules:
+        directory = graph_directory(root, module)
+        if directory is None:
+            sys.exit(f"check-doc-comments: no symbol graph for {module} under {root}")
         paths = [os.path.join(directory, f"{module}.symbols.json")]
         paths += sorted(glob.glob(os.path.join(directory, f"{module}@*.symbols.json")))
-        if not os.path.exists(paths[0]):
-            sys.exit(f"check-doc-comments: no symbol graph for {module} in {directory}")
         for path in paths:
             with open(path, encoding="utf-8") as file:
                 graph = json.load(file)
