@@ -40,6 +40,7 @@ public struct ModuleError: Error, CustomStringConvertible {
         case wouldWait
     }
 
+    /// What went wrong.
     public var reason: Reason
     /// The module as it was imported: the import's specifier, or `evalModule`'s argument.
     public var specifier: String
@@ -53,10 +54,12 @@ public struct ModuleError: Error, CustomStringConvertible {
     /// Where, counting from 1: in the module for a syntax or link error, in the referrer for
     /// an import that could not be resolved or loaded; `nil` when unknown.
     public var line: Int?
+    /// The column on ``line``, counting from 1; `nil` when unknown.
     public var column: Int?
     /// The error the resolver or the loader threw.
     public var underlyingError: (any Error)?
 
+    /// An error for `specifier`, imported by `referrer`, with the details that are known.
     public init(
         _ reason: Reason, specifier: String, referrer: String, resolved: String? = nil, message: String = "",
         line: Int? = nil, column: Int? = nil, underlyingError: (any Error)? = nil
