@@ -27,9 +27,10 @@ only when:
   has no comment at all, and is listed.
 
 Everything else without a comment is listed: enum cases, initialisers, stored properties,
-overloads. Nothing is exempted by name. The summary line tells the symbols with a comment of
-their own from those that inherit one (a comment is a symbol's own when the first declaration
-after it in its file is that symbol's); `--verbose` lists the inherited ones.
+overloads. Nothing is exempted by name. (`@_spi` symbols are not in the graphs, so they are not
+checked.) The summary line tells the symbols with a comment of their own from those that
+inherit one (a comment is a symbol's own when the first declaration after it in its file is
+that symbol's); `--verbose` lists the inherited ones.
 """
 
 import argparse
@@ -37,6 +38,7 @@ import glob
 import json
 import os
 import sys
+import urllib.parse
 from collections import defaultdict
 
 
@@ -82,6 +84,8 @@ def classify(symbols):
     """Splits the documentable symbols into (own comment, inherited comment, no comment)."""
     located = {}
     for module, symbol in symbols:
+        if symbol.get("accessLevel") not in ("public", "open"):
+            continue  # graphs made with a lower minimum access level hold more
         if "location" in symbol and symbol["kind"]["identifier"] != "swift.extension":
             located.setdefault(symbol["identifier"]["precise"], (module, symbol))
     # Declaration lines per file, to find the declaration a comment is attached to.
@@ -100,7 +104,8 @@ def classify(symbols):
     own, inherited, missing = [], [], []
     for module, symbol in located.values():
         comment = symbol.get("docComment")
-        if not comment or not any(line.get("text", "").strip() for line in comment.get("lines", [])):
+        text = "".join(line.get("text", "") for line in (comment or {}).get("lines", []))
+        if not text.strip():
             missing.append((module, symbol))
         elif owns(symbol, comment):
             own.append((module, symbol))
@@ -122,7 +127,7 @@ def main():
 
     def describe(entry):
         module, symbol = entry
-        path = symbol["location"]["uri"].removeprefix("file://")
+        path = urllib.parse.unquote(urllib.parse.urlparse(symbol["location"]["uri"]).path)
         path = os.path.relpath(path, root) if path.startswith(root + os.sep) else path
         name = "/".join(symbol["pathComponents"])
         kind = symbol["kind"]["displayName"].lower()
