@@ -14,7 +14,7 @@ export PKG_CONFIG_PATH := $(V8_PREFIX)/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(P
 # Root is needed to install into a folder that is not yours; an installed V8 skips the step.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || [ -w "$(V8_PREFIX)" ] || echo sudo)
 
-.PHONY: help deps run test consumers build release format lint clean bench bench-compare
+.PHONY: help deps run test consumers build release format lint docs clean bench bench-compare
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,6 +46,32 @@ format: ## Format all Swift sources in place
 
 lint: ## Check formatting (strict: any finding fails)
 	$(SWIFT_FORMAT) lint --strict --parallel --recursive $(SOURCES)
+
+# The library modules, documented together: one combined archive, $(DOCS_ARCHIVE), whose
+# modules link to each other. A link to another module's symbol starts with a slash and the
+# module (``/JSRunIsolate/Runtime``); one to a member that this module adds to another's type
+# names the type's module without it (``JSRunIsolate/Runtime/bind(_:permission:_:)``).
+# Any DocC warning fails. (DocC's --warnings-as-errors would stop at the first module with one,
+# before the others are checked or their symbol graphs extracted; the log is searched instead.)
+# scripts/check-doc-comments.py then lists the public symbols without a doc comment, from the
+# symbol graphs that the plugin extracted, removed first so that none is left from an older run.
+DOC_MODULES := JSRunPlatform JSRunConvert JSRunIsolate JSRunOps JSRunLoader JSRun
+DOCS_LOG := .build/docs.log
+DOCS_ARCHIVE := .build/plugins/Swift-DocC/outputs/JSRun.doccarchive
+
+docs: deps ## Build the DocC documentation (fails on any warning or undocumented public symbol)
+	@mkdir -p .build; set -o pipefail; status=0; \
+	symbols="$$(dirname "$$($(SWIFT) build --show-bin-path)")/extracted-symbols"; rm -rf "$$symbols"; \
+	$(SWIFT) package generate-documentation --enable-experimental-combined-documentation \
+		$(addprefix --target ,$(DOC_MODULES)) 2>&1 \
+		| sed -u '/^\[[0-9]*\/[0-9]*\]/d' | tee $(DOCS_LOG) || status=1; \
+	warnings=$$(grep -oE '(^|[^[:alnum:]_])(warning|error): ' $(DOCS_LOG) | wc -l); \
+	echo "make docs: DocC: $$warnings warnings and errors"; [ "$$warnings" = 0 ] || status=1; \
+	python3 scripts/check-doc-comments.py --symbol-graphs "$$symbols" $(DOC_MODULES) || status=1; \
+	if [ $$status = 0 ]; then echo "make docs: no warnings, every public symbol documented; to read it:" \
+		"python3 -m http.server -d $(DOCS_ARCHIVE), then open /documentation/jsrun"; \
+	else echo "make docs: failed (the DocC log is in $(DOCS_LOG))"; fi; \
+	exit $$status
 
 # SwiftPM keeps the Benchmarks package's build plan, file lists of the SDK included, in these
 # files: a source file added to the SDK since is missing from it until they are removed.

@@ -21,18 +21,32 @@
 public struct JSBytes: Sendable, Hashable {
     /// What JavaScript object the bytes are.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// An `ArrayBuffer`: bytes without an element type.
         case arrayBuffer = "ArrayBuffer"
+        /// A `DataView`: bytes read and written as any type, at any offset.
         case dataView = "DataView"
+        /// An `Int8Array`: signed 8-bit integers.
         case int8Array = "Int8Array"
+        /// A `Uint8Array`: unsigned 8-bit integers.
         case uint8Array = "Uint8Array"
+        /// A `Uint8ClampedArray`: unsigned 8-bit integers, clamped to 0...255 when JavaScript
+        /// stores into them.
         case uint8ClampedArray = "Uint8ClampedArray"
+        /// An `Int16Array`: signed 16-bit integers.
         case int16Array = "Int16Array"
+        /// A `Uint16Array`: unsigned 16-bit integers.
         case uint16Array = "Uint16Array"
+        /// An `Int32Array`: signed 32-bit integers.
         case int32Array = "Int32Array"
+        /// A `Uint32Array`: unsigned 32-bit integers.
         case uint32Array = "Uint32Array"
+        /// A `Float32Array`: 32-bit floating-point numbers.
         case float32Array = "Float32Array"
+        /// A `Float64Array`: 64-bit floating-point numbers.
         case float64Array = "Float64Array"
+        /// A `BigInt64Array`: signed 64-bit integers, which JavaScript reads as BigInts.
         case bigInt64Array = "BigInt64Array"
+        /// A `BigUint64Array`: unsigned 64-bit integers, which JavaScript reads as BigInts.
         case bigUint64Array = "BigUint64Array"
 
         /// The size of one element in bytes; 1 for `ArrayBuffer` and `DataView`.

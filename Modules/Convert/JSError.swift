@@ -23,6 +23,8 @@ public struct JSError: Sendable, Hashable {
     /// The error's `cause`, when it has one.
     public var cause: JSValue?
 
+    /// An error named `name` (a plain `Error` by default) with this message, and a stack and a
+    /// cause when given.
     public init(name: String = "Error", message: String, stack: String? = nil, cause: JSValue? = nil) {
         self.name = name
         self.message = message
@@ -52,6 +54,8 @@ public struct JSRegExp: Sendable, Hashable, CustomStringConvertible {
     /// The flags, as the `flags` property gives them (`"dgimsuy"` order).
     public var flags: String
 
+    /// The regular expression `/source/flags`. Neither is checked here: sending the value to
+    /// JavaScript fails when they do not make a valid regular expression.
     public init(_ source: String, flags: String = "") {
         self.source = source
         self.flags = flags

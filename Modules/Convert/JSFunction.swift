@@ -3,7 +3,7 @@
 /// A function is not a value that can be copied out of JavaScript: `JSFunction` refers to the
 /// function inside its runtime, keeps it alive there, and calls it there. Passing the handle back
 /// into the same runtime gives JavaScript the very same function. Calling it is done through
-/// the runtime's module (`import Isolate` adds `call` and `callAsync`).
+/// the runtime's module (`import JSRunIsolate` adds `call` and `callAsync`).
 ///
 /// The handle releases the function when the last Swift reference to it goes away, or earlier
 /// with ``release()``; after that, and after its runtime closes, using it is a clear error.

@@ -15,9 +15,12 @@
 public struct JSMap: Sendable, Hashable {
     /// One entry of the map.
     public struct Entry: Sendable, Hashable {
+        /// The entry's key, a value of any kind.
         public var key: JSValue
+        /// The value the key maps to.
         public var value: JSValue
 
+        /// An entry mapping `key` to `value`.
         public init(key: JSValue, value: JSValue) {
             self.key = key
             self.value = value

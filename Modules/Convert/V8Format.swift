@@ -16,6 +16,8 @@ public struct ConversionLimits: Sendable, Hashable {
     /// the bytes of its strings and binary data plus a few per value). The default is 64 MiB.
     public var maxBytes: Int
 
+    /// Limits of `maxDepth` levels and `maxBytes` bytes, by default those of ``default``. Both
+    /// must be at least 1: a runtime configured with less is refused when it is created.
     public init(maxDepth: Int = 100, maxBytes: Int = 64 << 20) {
         self.maxDepth = maxDepth
         self.maxBytes = maxBytes

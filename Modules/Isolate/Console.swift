@@ -57,8 +57,8 @@ public enum ConsoleLevel: String, Sendable, CaseIterable {
 /// message.arguments   // ["%s has %d items", "cart", 3, ["id": 7]]
 /// ```
 ///
-/// A function among the arguments is a ``JSFunction`` handle: keeping the message keeps the
-/// function alive in its runtime until the handle goes away.
+/// A function among the arguments is a ``/JSRunConvert/JSFunction`` handle: keeping the message
+/// keeps the function alive in its runtime until the handle goes away.
 public struct ConsoleMessage: Sendable {
     /// The console method that was called.
     public var level: ConsoleLevel

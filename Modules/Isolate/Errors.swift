@@ -29,6 +29,8 @@ public struct JavaScriptError: Error, Sendable, Equatable, CustomStringConvertib
     /// The thrown value, when it is not an `Error` object and can be converted.
     public var thrownValue: JSValue?
 
+    /// An error with these parts, as the runtime makes one from what JavaScript threw; `name`
+    /// is `nil` for a thrown value that is not an `Error` object.
     public init(
         name: String?, message: String, stack: String? = nil, frames: [StackFrame] = [],
         thrownValue: JSValue? = nil
@@ -65,6 +67,7 @@ public struct StackFrame: Sendable, Equatable, CustomStringConvertible {
     /// The column, counting from 1.
     public var column: Int
 
+    /// A frame at `line` and `column` (counting from 1) of `file`, in `function` when it has a name.
     public init(function: String? = nil, file: String?, line: Int, column: Int) {
         self.function = function
         self.file = file
@@ -99,7 +102,7 @@ public enum RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidConfiguration(String)
     /// The runtime could not be created.
     case creationFailed(String)
-    /// A ``JSFunction`` was used after ``JSFunction/release()``.
+    /// A ``/JSRunConvert/JSFunction`` was used after ``/JSRunConvert/JSFunction/release()``.
     case functionReleased
 
     public var description: String {

@@ -34,13 +34,14 @@ final class FunctionHandle: JSFunctionReference {
 /// ```
 ///
 /// The function runs on its runtime's thread with `this` undefined, under the runtime's
-/// ``RuntimeConfig/timeout`` or the call's own. Arguments are ``JSValue``s; a ``JSFunction``
-/// among them is the original JavaScript function again.
+/// ``RuntimeConfig/timeout`` or the call's own. Arguments are ``/JSRunConvert/JSValue``s; a
+/// ``/JSRunConvert/JSFunction`` among them is the original JavaScript function again.
 extension JSFunction {
     /// Calls the function and returns its result, without awaiting a promise. Blocks the
     /// calling thread until the function returns.
     /// - Throws: ``JavaScriptError`` when it throws; ``RuntimeError/functionReleased`` after
-    ///   ``release()``; ``RuntimeError/timedOut(_:)``; what ``Runtime/eval(_:name:timeout:)`` throws.
+    ///   ``/JSRunConvert/JSFunction/release()``; ``RuntimeError/timedOut(_:)``; what
+    ///   ``Runtime/eval(_:name:timeout:)`` throws.
     @discardableResult
     public func call(_ arguments: JSValue..., timeout: Duration? = nil) throws -> JSValue {
         try call(arguments: arguments, timeout: timeout)

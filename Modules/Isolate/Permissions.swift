@@ -15,6 +15,9 @@ public struct Permission: Hashable, Sendable, CustomStringConvertible {
     /// What it is limited to, for scoped permissions (`fileRead`'s root), else `nil`.
     public var scope: String?
 
+    /// The permission `name`, limited to `scope` when given. A runtime has a permission only
+    /// when it holds an equal one, name and scope: `.fileRead("/")` does not cover
+    /// `.fileRead("/srv")`.
     public init(_ name: String, scope: String? = nil) {
         self.name = name
         self.scope = scope

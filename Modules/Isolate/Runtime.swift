@@ -120,7 +120,8 @@ public final class Runtime: Sendable, CustomStringConvertible {
     /// This call blocks the calling thread until the script finishes. From an `async`
     /// context, prefer ``evalAsync(_:name:timeout:)``, which suspends instead.
     ///
-    /// A function comes back as a ``JSFunction`` handle (``JSValue/function(_:)``).
+    /// A function comes back as a ``/JSRunConvert/JSFunction`` handle
+    /// (``/JSRunConvert/JSValue/function(_:)``).
     ///
     /// - Parameters:
     ///   - source: JavaScript source.
@@ -128,7 +129,8 @@ public final class Runtime: Sendable, CustomStringConvertible {
     ///   - timeout: The longest the script may run; `nil` for ``RuntimeConfig/timeout``.
     /// - Throws: ``JavaScriptError`` when the script throws or does not parse;
     ///   ``RuntimeError/timedOut(_:)`` past the timeout;
-    ///   ``RuntimeError/conversion(_:)`` when the result has no ``JSValue`` representation;
+    ///   ``RuntimeError/conversion(_:)`` when the result has no ``/JSRunConvert/JSValue``
+    ///   representation;
     ///   ``RuntimeError/closed`` when the runtime is closed.
     @discardableResult
     public func eval(_ source: String, name: String = "<eval>", timeout: Duration? = nil) throws -> JSValue {

@@ -56,6 +56,9 @@ public struct RuntimeConfig: Sendable {
     /// below it, V8 would abort the process, so it is a configuration error instead.
     public static let minimumHeapSize = 4 << 20
 
+    /// A configuration with these settings; each one left out has the default its property
+    /// describes. The values are checked when a ``Runtime`` is created with it, which throws
+    /// ``RuntimeError/invalidConfiguration(_:)`` for one out of range.
     public init(
         name: String = "runtime",
         timeout: Duration? = nil,

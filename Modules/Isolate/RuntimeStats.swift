@@ -8,7 +8,20 @@ import JSRunPlatform
 public struct RuntimeStats: Sendable, Equatable, CustomStringConvertible {
     /// The kind of a call, for ``lastExecutionKind``.
     public enum ExecutionKind: String, Sendable, CaseIterable {
-        case evalSync, evalAsync, evalModuleSync, evalModuleAsync, callFunctionSync, callFunctionAsync
+        /// ``Runtime/eval(_:name:timeout:)``, and the calls that bind host functions, ops and
+        /// values into JavaScript.
+        case evalSync
+        /// ``Runtime/evalAsync(_:name:timeout:)``.
+        case evalAsync
+        /// `evalModule` (JSRunLoader), which blocks its caller.
+        case evalModuleSync
+        /// `evalModuleAsync` (JSRunLoader).
+        case evalModuleAsync
+        /// ``JSRunConvert/JSFunction/call(_:timeout:)`` and its overloads, which block their caller.
+        case callFunctionSync
+        /// ``JSRunConvert/JSFunction/callAsync(_:timeout:)``, its overloads and
+        /// ``JSRunConvert/JSFunction/callAsFunction(_:)``.
+        case callFunctionAsync
 
         var index: Int {
             switch self {
@@ -43,11 +56,17 @@ public struct RuntimeStats: Sendable, Equatable, CustomStringConvertible {
     public var lastExecutionKind: ExecutionKind?
 
     // Counters, each counting calls that finished, failed ones included.
+    /// Calls of kind ``ExecutionKind/evalSync`` so far.
     public var evalSyncCount: Int
+    /// Calls of kind ``ExecutionKind/evalAsync`` so far.
     public var evalAsyncCount: Int
+    /// Calls of kind ``ExecutionKind/evalModuleSync`` so far.
     public var evalModuleSyncCount: Int
+    /// Calls of kind ``ExecutionKind/evalModuleAsync`` so far.
     public var evalModuleAsyncCount: Int
+    /// Calls of kind ``ExecutionKind/callFunctionSync`` so far.
     public var callFunctionSyncCount: Int
+    /// Calls of kind ``ExecutionKind/callFunctionAsync`` so far.
     public var callFunctionAsyncCount: Int
 
     // Activity.

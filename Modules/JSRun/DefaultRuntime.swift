@@ -10,7 +10,7 @@ import Synchronization
     import Darwin
 #endif
 
-/// The default runtime: JavaScript without managing a ``Runtime``.
+/// The default runtime: JavaScript without managing a ``/JSRunIsolate/Runtime``.
 ///
 /// ```swift
 /// try JS.eval("var count = 1")
@@ -25,8 +25,8 @@ import Synchronization
 /// ```
 ///
 /// `JS` is the Swift counterpart of the reference library's context-local API (`jsrun.eval`,
-/// `get_default_runtime`, `close_default_runtime`). A ``Runtime`` is *the default runtime* of
-/// the code that asks for it, by these rules:
+/// `get_default_runtime`, `close_default_runtime`). A ``/JSRunIsolate/Runtime`` is *the default
+/// runtime* of the code that asks for it, by these rules:
 ///
 /// 1. **Inside ``withRuntime(_:isolation:_:)``**, the default runtime is the scope's own. The
 ///    scope's body and every task it starts (`async let`, task groups, `Task {}`) share it;
@@ -42,7 +42,7 @@ import Synchronization
 ///    `JS.defaultRuntime.close()`, the next call creates a fresh runtime: earlier globals are
 ///    gone.
 ///
-/// The default runtime is independent of every ``Runtime`` you create yourself.
+/// The default runtime is independent of every ``/JSRunIsolate/Runtime`` you create yourself.
 ///
 /// ## Async code belongs in a scope
 ///
@@ -53,10 +53,10 @@ import Synchronization
 ///
 /// ## Threads and tasks
 ///
-/// The default runtime is a ``Runtime`` like any other: its methods are thread-safe, and the
-/// tasks of one scope may call it at once (calls run one at a time, in the order they arrive).
-/// ``eval(_:name:)`` blocks the calling thread until the script ends; in async code prefer
-/// ``evalAsync(_:name:)``, which suspends.
+/// The default runtime is a ``/JSRunIsolate/Runtime`` like any other: its methods are thread-safe,
+/// and the tasks of one scope may call it at once (calls run one at a time, in the order they
+/// arrive). ``eval(_:name:timeout:)`` blocks the calling thread until the script ends; in async
+/// code prefer ``evalAsync(_:name:timeout:)``, which suspends.
 public enum JS {
     /// The innermost ``withRuntime(_:isolation:_:)`` scope of the current task, if any.
     @TaskLocal private static var scope: Scope?
@@ -66,8 +66,9 @@ public enum JS {
     /// The runtime the rules above give the current code: the scope's, or else the thread's,
     /// created now if there is none yet or it was closed.
     ///
-    /// - Throws: ``RuntimeError/creationFailed(_:)`` when a new runtime cannot be created;
-    ///   ``RuntimeError/closed`` in a `Task {}` that outlives the scope it was started in.
+    /// - Throws: ``/JSRunIsolate/RuntimeError/creationFailed(_:)`` when a new runtime cannot be
+    ///   created; ``/JSRunIsolate/RuntimeError/closed`` in a `Task {}` that outlives the scope it
+    ///   was started in.
     public static var defaultRuntime: Runtime {
         get throws {
             if let scope { try scope.runtime() } else { try ThreadRuntime.current() }
@@ -78,7 +79,7 @@ public enum JS {
     /// else the thread's. Does nothing when there is none. The next use creates a fresh one.
     ///
     /// Closing a scope's runtime closes it for every task of the scope: calls they are running
-    /// on it fail with ``RuntimeError/closed``.
+    /// on it fail with ``/JSRunIsolate/RuntimeError/closed``.
     public static func closeDefaultRuntime() {
         if let scope { scope.closeRuntime() } else { ThreadRuntime.close() }
     }
@@ -102,10 +103,11 @@ public enum JS {
     /// The runtime is created when code in the scope first uses it (a scope that runs no
     /// JavaScript costs nothing); that call throws if the runtime cannot be created. A
     /// `Task {}` started in the scope that is still running when the scope ends gets
-    /// ``RuntimeError/closed`` from `JS`.
+    /// ``/JSRunIsolate/RuntimeError/closed`` from `JS`.
     ///
     /// - Parameters:
     ///   - config: The configuration of the scope's runtime.
+    ///   - isolation: The actor `body` runs on: the caller's, by default.
     ///   - body: The code that uses `JS`.
     public static func withRuntime<T>(
         _ config: RuntimeConfig = RuntimeConfig(),
@@ -127,14 +129,14 @@ public enum JS {
 
     // MARK: - Evaluation
 
-    /// Runs `source` on the default runtime: ``Runtime/eval(_:name:timeout:)``.
+    /// Runs `source` on the default runtime: ``/JSRunIsolate/Runtime/eval(_:name:timeout:)``.
     @discardableResult
     public static func eval(_ source: String, name: String = "<eval>", timeout: Duration? = nil) throws -> JSValue {
         try defaultRuntime.eval(source, name: name, timeout: timeout)
     }
 
     /// Runs `source` on the default runtime and decodes the result:
-    /// ``Runtime/eval(_:as:name:timeout:)``.
+    /// ``/JSRunIsolate/Runtime/eval(_:as:name:timeout:)``.
     public static func eval<T: Decodable>(
         _ source: String, as type: T.Type = T.self, name: String = "<eval>", timeout: Duration? = nil
     ) throws -> T {
@@ -142,7 +144,7 @@ public enum JS {
     }
 
     /// Runs `source` on the default runtime and awaits the result:
-    /// ``Runtime/evalAsync(_:name:timeout:)``.
+    /// ``/JSRunIsolate/Runtime/evalAsync(_:name:timeout:)``.
     @discardableResult
     public static func evalAsync(_ source: String, name: String = "<eval_async>", timeout: Duration? = nil)
         async throws -> JSValue
@@ -151,7 +153,7 @@ public enum JS {
     }
 
     /// Runs `source` on the default runtime, awaits the result and decodes it:
-    /// ``Runtime/evalAsync(_:as:name:timeout:)``.
+    /// ``/JSRunIsolate/Runtime/evalAsync(_:as:name:timeout:)``.
     public static func evalAsync<T: Decodable>(
         _ source: String, as type: T.Type = T.self, name: String = "<eval_async>", timeout: Duration? = nil
     ) async throws -> T {

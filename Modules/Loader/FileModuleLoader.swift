@@ -14,9 +14,9 @@
 /// try runtime.evalModule("./main.mjs")   // main.mjs may import "./lib/util.js", "../app/x.js", ...
 /// ```
 ///
-/// - A relative specifier (`./x.js`, `../lib/y.js`) is resolved against the directory of the
-///   module that imports it; imported by something that is not a file (``Isolate/Runtime/entryReferrer``,
-///   a script, a static module), against the root.
+/// - A relative specifier (`./x.js`, `../lib/y.js`) is resolved against the directory of the module
+///   that imports it; imported by something that is not a file
+///   (``JSRunIsolate/Runtime/entryReferrer``, a script, a static module), against the root.
 /// - An absolute path (`/srv/app/x.js`) or a `file:` URL names that file, as in Node.
 /// - A bare specifier (`lodash`) is not a file here: the resolver answers `nil`, so the static
 ///   modules answer it.

@@ -15,7 +15,7 @@ import JSRunIsolate
 /// ```
 ///
 /// What a module throws while it is evaluated is not a `ModuleError`: it stays the
-/// ``Isolate/JavaScriptError`` it is. In JavaScript, a dynamic `import()` that fails this way
+/// ``/JSRunIsolate/JavaScriptError`` it is. In JavaScript, a dynamic `import()` that fails this way
 /// rejects with an `Error` named `ModuleError` whose message is ``description``; uncaught, it
 /// comes back to Swift as the `ModuleError` itself.
 public struct ModuleError: Error, CustomStringConvertible {
@@ -23,7 +23,7 @@ public struct ModuleError: Error, CustomStringConvertible {
     public enum Reason: Sendable, Equatable {
         /// No resolver answered and no static module has the specifier's name.
         case unresolved
-        /// The ``Isolate/Runtime/moduleResolver`` threw (``ModuleError/underlyingError``).
+        /// The ``JSRunIsolate/Runtime/moduleResolver`` threw (``ModuleError/underlyingError``).
         case resolverFailed
         /// The specifier resolved to something that is not a static module, and no loader is set.
         case noLoader
@@ -40,11 +40,12 @@ public struct ModuleError: Error, CustomStringConvertible {
         case wouldWait
     }
 
+    /// What went wrong.
     public var reason: Reason
     /// The module as it was imported: the import's specifier, or `evalModule`'s argument.
     public var specifier: String
     /// Who imported it: a module's URL (its fully qualified specifier), a script's name
-    /// (`"<eval>"`), or ``Isolate/Runtime/entryReferrer`` for `evalModule`.
+    /// (`"<eval>"`), or ``JSRunIsolate/Runtime/entryReferrer`` for `evalModule`.
     public var referrer: String
     /// The fully qualified specifier it resolved to, when resolution got that far.
     public var resolved: String?
@@ -53,10 +54,12 @@ public struct ModuleError: Error, CustomStringConvertible {
     /// Where, counting from 1: in the module for a syntax or link error, in the referrer for
     /// an import that could not be resolved or loaded; `nil` when unknown.
     public var line: Int?
+    /// The column on ``line``, counting from 1; `nil` when unknown.
     public var column: Int?
     /// The error the resolver or the loader threw.
     public var underlyingError: (any Error)?
 
+    /// An error for `specifier`, imported by `referrer`, with the details that are known.
     public init(
         _ reason: Reason, specifier: String, referrer: String, resolved: String? = nil, message: String = "",
         line: Int? = nil, column: Int? = nil, underlyingError: (any Error)? = nil

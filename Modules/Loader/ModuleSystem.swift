@@ -2,14 +2,14 @@ import JSRunIsolate
 import Synchronization
 
 /// Turns a specifier, as imported by `referrer`, into a fully qualified specifier; `nil` (or
-/// an empty string) falls back to the static modules. See ``Isolate/Runtime/moduleResolver``.
+/// an empty string) falls back to the static modules. See ``JSRunIsolate/Runtime/moduleResolver``.
 public typealias ModuleResolver = @Sendable (_ specifier: String, _ referrer: String) throws -> String?
 
-/// Fetches the source of a fully qualified specifier. See ``Isolate/Runtime/moduleLoader``.
+/// Fetches the source of a fully qualified specifier. See ``JSRunIsolate/Runtime/moduleLoader``.
 public typealias ModuleLoader = @Sendable (_ specifier: String) async throws -> String
 
 /// Fetches the source of a fully qualified specifier, synchronously, on the runtime's thread.
-/// See ``Isolate/Runtime/synchronousModuleLoader``.
+/// See ``JSRunIsolate/Runtime/synchronousModuleLoader``.
 public typealias SynchronousModuleLoader = @Sendable (_ specifier: String) throws -> String
 
 /// The modules of one runtime: what the user set (static modules, resolver, loader), and the

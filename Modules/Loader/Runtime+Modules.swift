@@ -119,12 +119,13 @@ extension Runtime {
     /// The object is a copy of the namespace when the evaluation ended: later changes to a
     /// `let` export are not seen (no live bindings; evaluating the module again reads them
     /// again). Its keys are in the namespace's order (sorted); `default` holds the default
-    /// export; an exported function is a ``Convert/JSFunction`` handle, and a namespace
+    /// export; an exported function is a ``/JSRunConvert/JSFunction`` handle, and a namespace
     /// re-exported with `export * as name` is an object of the same kind. Other values follow
-    /// the rules of ``eval(_:name:timeout:)``: an export that has no ``Convert/JSValue`` form (a
-    /// cycle, a `Map`, ...) makes the call throw ``RuntimeError/conversion(_:)``, after the
-    /// module was evaluated. To hand part of a library to Swift, evaluate a small module that
-    /// re-exports what you need (`export { parse } from './lib.js'`).
+    /// the rules of ``/JSRunIsolate/Runtime/eval(_:name:timeout:)``: an export that has no
+    /// ``/JSRunConvert/JSValue`` form (a cycle, a `Map`, ...) makes the call throw
+    /// ``/JSRunIsolate/RuntimeError/conversion(_:)``, after the module was evaluated. To hand
+    /// part of a library to Swift, evaluate a small module that re-exports what you need
+    /// (`export { parse } from './lib.js'`).
     ///
     /// A runtime evaluates any number of entry modules. A module is evaluated once: evaluating it
     /// again (as an entry, or imported by another) gives its exports, or throws its first
@@ -137,12 +138,14 @@ extension Runtime {
     /// (inside a synchronous host function), it runs in place, and a graph that needs the event
     /// loop throws ``ModuleError/Reason-swift.enum/wouldWait``.
     ///
-    /// - Parameter timeout: The longest the whole call may take, loading included; `nil` for
-    ///   ``RuntimeConfig/timeout``.
+    /// - Parameters:
+    ///   - specifier: The entry module's specifier.
+    ///   - timeout: The longest the whole call may take, loading included; `nil` for
+    ///     ``/JSRunIsolate/RuntimeConfig/timeout``.
     /// - Throws: ``ModuleError`` when a module of the graph cannot be resolved, loaded, parsed or
-    ///   linked; ``JavaScriptError`` when a module throws during its evaluation (or its
-    ///   top-level `await` rejects); ``RuntimeError/timedOut(_:)``, and what
-    ///   ``eval(_:name:timeout:)`` throws.
+    ///   linked; ``/JSRunIsolate/JavaScriptError`` when a module throws during its evaluation (or
+    ///   its top-level `await` rejects); ``/JSRunIsolate/RuntimeError/timedOut(_:)``, and what
+    ///   ``/JSRunIsolate/Runtime/eval(_:name:timeout:)`` throws.
     @discardableResult
     public func evalModule(_ specifier: String, timeout: Duration? = nil) throws -> JSValue {
         _ = moduleSystem

@@ -16,9 +16,9 @@ import JSRunIsolate
 /// name is safe (`"my-func"` is reached as `globalThis["my-func"]`).
 ///
 /// - Typed functions take up to any number of `Decodable` arguments and return an `Encodable`
-///   value, through ``Convert/JSValueDecoder`` and ``Convert/JSValueEncoder``. An argument
-///   that does not decode is a JavaScript `TypeError` that names the argument and the reason;
-///   a missing argument decodes as `undefined`, so an optional parameter gets `nil`; extra
+///   value, through ``/JSRunConvert/JSValueDecoder`` and ``/JSRunConvert/JSValueEncoder``. An
+///   argument that does not decode is a JavaScript `TypeError` that names the argument and the
+///   reason; a missing argument decodes as `undefined`, so an optional parameter gets `nil`; extra
 ///   arguments are ignored, as JavaScript does.
 /// - A synchronous function runs on the runtime's thread, while the script waits; it may call
 ///   back into its own runtime (`runtime.eval`, a function handle), which runs in place.

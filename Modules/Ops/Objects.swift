@@ -24,7 +24,7 @@ extension Runtime {
         try installValue(value, at: Self.path(of: name))
     }
 
-    /// Binds an `Encodable` value at `name`, through ``Convert/JSValueEncoder``.
+    /// Binds an `Encodable` value at `name`, through ``/JSRunConvert/JSValueEncoder``.
     public func bindObject<T: Encodable>(_ name: String, _ value: T) throws {
         try installValue(JSValueEncoder().encode(value), at: Self.path(of: name))
     }
@@ -64,8 +64,8 @@ public struct ObjectBuilder {
 
     @usableFromInline var members: [(String, Member)] = []
 
-    /// Adds a value: a ``Convert/JSValue`` as it is, any other `Encodable` through
-    /// ``Convert/JSValueEncoder``.
+    /// Adds a value: a ``/JSRunConvert/JSValue`` as it is, any other `Encodable` through
+    /// ``/JSRunConvert/JSValueEncoder``.
     public mutating func value<T: Encodable>(_ key: String, _ value: T) throws {
         members.append((key, .value(try JSValueEncoder().encode(value))))
     }

@@ -10,7 +10,7 @@
 ///
 /// On these machines, waking a parked thread costs tens of microseconds, while most hand-offs
 /// complete within a few: a short, bounded spin before parking keeps the fast path fast and an
-/// idle thread idle (see ../shared/v8/NOTES.md, "Handing work to another thread").
+/// idle thread idle (docs/Architecture.md, "Threads", has the figures).
 ///
 /// After the first few microseconds, the spin yields the CPU between rounds of checks: the
 /// thread it waits for may share the spinner's core (a new thread often does), and must not
