@@ -101,7 +101,8 @@ let package = Package(
         .testTarget(
             name: "JSRunIsolateTests", dependencies: ["JSRunIsolate", "JSRunTestSupport"],
             path: "Tests/IsolateTests"),
-        .testTarget(name: "JSRunOpsTests", dependencies: ["JSRunOps"], path: "Tests/OpsTests"),
+        .testTarget(
+            name: "JSRunOpsTests", dependencies: ["JSRunOps", "JSRunTestSupport"], path: "Tests/OpsTests"),
         // Ops for host functions that call back into the loader; fixtures in Tests/Fixtures.
         .testTarget(
             name: "JSRunLoaderTests", dependencies: ["JSRunLoader", "JSRunOps", "JSRunTestSupport"],

@@ -43,6 +43,11 @@ final class Engine: @unchecked Sendable {
         didSet { counters.withLock { $0.activeAsyncOps = pending.count } }
     }
     private var nextTimer: ContinuousClock.Instant?
+    /// The event loop's turn that runs now (``forWaitingCalls(_:)``): its call, and the deadline
+    /// armed for it, which each timer's callback arms anew.
+    private var turn: (call: UInt64, watchdog: Watchdog.Ticket?)?
+    /// The call JavaScript runs on behalf of now, and its limit, as the shim was told.
+    private var owner: (call: UInt64, limit: Duration?) = (0, nil)
     private var idleWaiters: [Completion<Void>] = []
     /// Where function arguments are encoded, reused from call to call.
     private var argumentBuffer: [UInt8] = []
@@ -73,6 +78,8 @@ final class Engine: @unchecked Sendable {
         /// Whether the JavaScript running now is the event loop's, on behalf of the waiting
         /// calls (microtasks, platform tasks, timers, settling): stopping any of them stops it.
         var runsForWaiting = false
+        /// The call whose timer's callback runs now (0: none): stopping it stops the callback.
+        var timerOwner: UInt64 = 0
     }
 
     /// Why a runtime stopped for good; later calls throw the matching error.
@@ -107,6 +114,8 @@ final class Engine: @unchecked Sendable {
         var completion: Completion<JSValue>
         var kind: RuntimeStats.ExecutionKind
         var start: ContinuousClock.Instant
+        /// The call's timeout, which bounds what runs later on its behalf.
+        var limit: Duration?
     }
 
     private init(config: RuntimeConfig) {
@@ -152,7 +161,7 @@ final class Engine: @unchecked Sendable {
         options.host = cv8_host(
             context: Unmanaged.passUnretained(self).toOpaque(), console: consoleCallback, wake: wakeCallback,
             call: hostCallback, import_module: importModuleCallback, link_module: linkModuleCallback,
-            resolve_module: resolveModuleCallback)
+            resolve_module: resolveModuleCallback, timer_starting: timerStartingCallback)
         guard let isolate = cv8_isolate_new(&options) else {
             started.fail(RuntimeError.creationFailed("V8 could not create an isolate and its context"))
             finished.succeed(())
@@ -180,13 +189,7 @@ final class Engine: @unchecked Sendable {
                 break
             }
             for job in batch.jobs { job(self) }
-            forWaitingCalls { isStopping in
-                cv8_run_pending_tasks(isolate)
-                // The jobs may have added or cleared timers: ask when the next one is due.
-                let wait = cv8_timers_next(isolate)
-                if wait == 0 && !isStopping() { runTimers() } else { noteTimer(wait) }
-                if !pending.isEmpty && !isStopping() { settlePending() }
-            }
+            runEventLoopTurn()
             if !idleWaiters.isEmpty && nextTimer == nil && pending.isEmpty && modules.isIdle { wakeIdleWaiters() }
         }
         shutDown()
@@ -209,20 +212,57 @@ final class Engine: @unchecked Sendable {
         finished.succeed(())
     }
 
+    /// After the jobs: the platform's tasks and microtasks, the timers that are due, and the
+    /// calls whose promises settled.
+    private func runEventLoopTurn() {
+        // Nothing can bound it (no call waits, the runtime has no timeout, no timer is due, whose
+        // callback would run under its owner's limit): no bookkeeping. A timer that the tasks
+        // make due waits for the next turn.
+        if pending.isEmpty && config.timeout == nil && cv8_timers_next(isolate) != 0 {
+            cv8_run_pending_tasks(isolate)
+            return noteTimer(cv8_timers_next(isolate))
+        }
+        forWaitingCalls(always: true) { isStopping in
+            cv8_run_pending_tasks(isolate)
+            // The jobs may have added or cleared timers: ask when the next one is due.
+            let wait = cv8_timers_next(isolate)
+            if wait == 0 && !isStopping() { runTimers() } else { noteTimer(wait) }
+            if !pending.isEmpty && !isStopping() { settlePending() }
+        }
+    }
+
     /// Runs JavaScript that the event loop runs on no call's own behalf (platform tasks,
     /// microtasks, timers, settling promises): it may run on behalf of any call waiting for its
     /// promise, so a timeout or cancellation of any of them stops it, as does the runtime's own
-    /// timeout. `body` gets a check of whether it is being stopped, to skip what is left.
-    func forWaitingCalls(_ body: (_ isStopping: () -> Bool) -> Void) {
-        // Nothing can stop it: no call waits and the runtime has no timeout.
-        if pending.isEmpty && config.timeout == nil { return body { false } }
+    /// timeout, and each timer's callback runs under its owner's limit. `body` gets a check of
+    /// whether it is being stopped, to skip what is left. Unless `always`, work that nothing could
+    /// bound (no call waits, the runtime has no timeout) runs as it is.
+    func forWaitingCalls(always: Bool = false, _ body: (_ isStopping: () -> Bool) -> Void) {
+        if !always && pending.isEmpty && config.timeout == nil { return body { false } }
         let call = nextCallID.add(1, ordering: .relaxed).newValue
-        let watchdog = config.timeout.map { startWatchdog(for: call, after: $0, failing: Completion<Void>?.none) }
-        defer { watchdog.map(Watchdog.shared.cancel) }
+        turn = (call, config.timeout.map { startWatchdog(for: call, after: $0, failing: Completion<Void>?.none) })
+        defer {
+            turn?.watchdog.map(Watchdog.shared.cancel)
+            turn = nil
+        }
         // A new id, so nothing can have stopped it before it starts.
-        try! running(call, forWaiting: true) {
+        try! running(call, limit: config.timeout, forWaiting: true) {
             body { self.control.withLock { $0.stopReason != nil } }
         }
+    }
+
+    /// A timer's callback is about to run, in the event loop's turn, on behalf of call `owner`
+    /// with that call's limit: the turn's deadline is armed anew for it (the limit, or the
+    /// runtime's timeout when sooner), and stopping `owner` stops it.
+    fileprivate func timerStarting(owner: UInt64, limitMilliseconds: Double) {
+        guard let current = turn else { return }
+        control.withLock { $0.timerOwner = owner }
+        let ownLimit = limitMilliseconds > 0 ? Duration.microseconds(Int64(limitMilliseconds * 1000)) : nil
+        let limit = [ownLimit, config.timeout].compactMap { $0 }.min()
+        current.watchdog.map(Watchdog.shared.cancel)
+        turn = (
+            current.call, limit.map { startWatchdog(for: current.call, after: $0, failing: Completion<Void>?.none) }
+        )
     }
 
     /// Completes the async calls whose promises have settled.
@@ -275,7 +315,11 @@ final class Engine: @unchecked Sendable {
     /// its JavaScript. Afterwards, once the JavaScript stack it stopped has unwound, it cancels
     /// the termination it asked for: the only place that does (a timeout or cancellation; a
     /// close, a terminate or the heap limit ends the runtime).
-    private func running<T>(_ call: UInt64, forWaiting: Bool = false, _ body: () throws -> T) throws -> T {
+    ///
+    /// `limit` is the call's timeout: timers set meanwhile belong to the call and run under it.
+    private func running<T>(
+        _ call: UInt64, limit: Duration?, forWaiting: Bool = false, _ body: () throws -> T
+    ) throws -> T {
         let early = control.withLock { control -> StopReason? in
             if let reason = control.stoppedEarly.removeValue(forKey: call) { return reason }
             control.runningCall = call
@@ -284,10 +328,14 @@ final class Engine: @unchecked Sendable {
             return nil
         }
         if let early { throw early.error }
+        let outerOwner = owner
+        setOwner(call, limit: limit)
         defer {
+            setOwner(outerOwner.call, limit: outerOwner.limit)
             let stopped = control.withLock { control -> Bool in
                 control.runningCall = 0
                 control.runsForWaiting = false
+                control.timerOwner = 0
                 defer { control.stopReason = nil }
                 return control.stopReason != nil
             }
@@ -297,25 +345,38 @@ final class Engine: @unchecked Sendable {
         return try body()
     }
 
+    /// Tells the shim which call the JavaScript that runs next runs on behalf of.
+    private func setOwner(_ call: UInt64, limit: Duration?) {
+        owner = (call, limit)
+        cv8_set_owner(isolate, call, limit.map { Double($0 / .microseconds(1)) / 1000 } ?? 0)
+    }
+
     /// Stops call `call`: terminates its JavaScript if it runs now, and fails it if it waits
-    /// for a promise. Any thread.
+    /// for a promise; the timers it set are cleared. Any thread.
     func stop(_ call: UInt64, because reason: StopReason) {
-        control.withLock { control in
-            let runsNow = control.runningCall == call || (control.runsForWaiting && control.waiting.contains(call))
+        let clearsTimers = control.withLock { control -> Bool in
+            let waits = control.waiting.contains(call)
+            let runsNow =
+                control.runningCall == call || (control.runsForWaiting && (waits || control.timerOwner == call))
             guard runsNow else {
                 // Not running: queued (it will fail at its turn), waiting on a promise (the job
                 // below fails it), or finished (the job below forgets this entry).
                 control.stoppedEarly[call] = reason
-                return
+                return waits
             }
-            guard let isolate = control.isolate else { return }
-            control.stopReason = reason
-            cv8_isolate_terminate(isolate.pointer)
+            if let isolate = control.isolate {
+                control.stopReason = reason
+                cv8_isolate_terminate(isolate.pointer)
+            }
+            return true
         }
-        queue.push { engine in engine?.expire(call, because: reason) }
+        // A call that ran or waits is stopped with what it set up; one that finished as its
+        // deadline came keeps its timers.
+        queue.push { engine in engine?.expire(call, because: reason, clearingTimers: clearsTimers) }
     }
 
-    private func expire(_ call: UInt64, because reason: StopReason) {
+    private func expire(_ call: UInt64, because reason: StopReason, clearingTimers: Bool) {
+        if clearingTimers { cv8_timers_clear_owner(isolate, call) }
         // This job runs after the call's own job (queued before any stop could be), so an
         // early stop left here concerns a call that has run: forget it.
         _ = control.withLock { $0.stoppedEarly.removeValue(forKey: call) }
@@ -364,14 +425,15 @@ final class Engine: @unchecked Sendable {
         try Self.refuseSpentTimeout(timeout)
         let call = nextCallID.add(1, ordering: .relaxed).newValue
         let completion = Completion<T>()
+        let limit = timeout ?? config.timeout
         let accepted = queue.push { engine in
             guard let engine else { return completion.fail(self.endingError) }
             let start = ContinuousClock.now
-            completion.complete(Result { try engine.running(call) { try work(engine) } })
+            completion.complete(Result { try engine.running(call, limit: limit) { try work(engine) } })
             engine.record(kind, since: start)
         }
         guard accepted else { throw endingError }
-        let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0, failing: completion) }
+        let watchdog = limit.map { startWatchdog(for: call, after: $0, failing: completion) }
         defer { watchdog.map(Watchdog.shared.cancel) }
         return try completion.wait(spinningFor: Self.callerSpin)
     }
@@ -418,12 +480,13 @@ final class Engine: @unchecked Sendable {
         try Self.refuseSpentTimeout(timeout)
         let call = nextCallID.add(1, ordering: .relaxed).newValue
         let completion = Completion<JSValue>()
+        let limit = timeout ?? config.timeout
         let accepted = queue.push { engine in
             guard let engine else { return completion.fail(self.endingError) }
-            engine.begin(call, kind, completion) { try work(engine) }
+            engine.begin(call, kind, limit: limit, completion) { try work(engine) }
         }
         guard accepted else { throw endingError }
-        let watchdog = (timeout ?? config.timeout).map { startWatchdog(for: call, after: $0, failing: completion) }
+        let watchdog = limit.map { startWatchdog(for: call, after: $0, failing: completion) }
         return (call, completion, watchdog)
     }
 
@@ -447,34 +510,36 @@ final class Engine: @unchecked Sendable {
             work()
             return true
         }
-        if call != 0 && pending.contains(where: { $0.id == call }) {
+        if call != 0, let waiting = pending.first(where: { $0.id == call }) {
             // Throws only when the call was stopped meanwhile; its expiry job fails it.
-            return (try? running(call, work)) != nil
+            return (try? running(call, limit: waiting.limit, work)) != nil
         }
         if onlyIfWaiting { return false }
         let alone = nextCallID.add(1, ordering: .relaxed).newValue
         let watchdog = config.timeout.map { startWatchdog(for: alone, after: $0, failing: Completion<Void>?.none) }
         defer { watchdog.map(Watchdog.shared.cancel) }
         // A new id, so nothing can have stopped it before it starts.
-        try! running(alone, work)
+        try! running(alone, limit: config.timeout, work)
         return true
     }
 
     /// Runs the start of an async call; a pending promise joins the event loop's list.
     private func begin(
-        _ call: UInt64, _ kind: RuntimeStats.ExecutionKind, _ completion: Completion<JSValue>,
+        _ call: UInt64, _ kind: RuntimeStats.ExecutionKind, limit: Duration?, _ completion: Completion<JSValue>,
         _ work: () throws -> cv8_result
     ) {
         let start = ContinuousClock.now
         // The value is read inside the call, so that a termination maps to this call's reason.
         let outcome: Result<JSValue, any Error>?
         do {
-            outcome = try running(call) { () -> Result<JSValue, any Error>? in
+            outcome = try running(call, limit: limit) { () -> Result<JSValue, any Error>? in
                 let result: cv8_result
                 do { result = try work() } catch { return .failure(error) }
                 if result.status == CV8_PENDING {
                     pending.append(
-                        PendingCall(id: call, promise: result.promise, completion: completion, kind: kind, start: start)
+                        PendingCall(
+                            id: call, promise: result.promise, completion: completion, kind: kind, start: start,
+                            limit: limit)
                     )
                     control.withLock { _ = $0.waiting.insert(call) }
                     return nil
@@ -705,6 +770,11 @@ private let hostCallback:
 
 private let wakeCallback: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in
     Unmanaged<Engine>.fromOpaque(context!).takeUnretainedValue().wake()
+}
+
+private let timerStartingCallback: @convention(c) (UnsafeMutableRawPointer?, UInt64, Double) -> Void = {
+    context, owner, limit in
+    Unmanaged<Engine>.fromOpaque(context!).takeUnretainedValue().timerStarting(owner: owner, limitMilliseconds: limit)
 }
 
 /// An isolate pointer shared with other threads, for the calls they may make on it

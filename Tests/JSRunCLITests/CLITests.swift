@@ -121,6 +121,6 @@ enum JSRunProcess {
     static var executable: URL { productBesideTests("jsrun") }
 
     static func run(_ arguments: [String]) throws -> ProcessOutput {
-        try runProcess(executable, arguments)
+        try runProcess(executable, arguments, killedAfter: 60)
     }
 }

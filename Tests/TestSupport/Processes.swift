@@ -11,8 +11,11 @@ public struct ProcessOutput: Sendable, CustomStringConvertible {
     }
 }
 
-/// Runs `executable` with `arguments` to its end and returns what it printed.
-public func runProcess(_ executable: URL, _ arguments: [String]) throws -> ProcessOutput {
+/// Runs `executable` with `arguments` to its end and returns what it printed. With `seconds`, a
+/// process still running then is killed (status 9): a hang fails the test that waits for it.
+public func runProcess(_ executable: URL, _ arguments: [String], killedAfter seconds: Double? = nil) throws
+    -> ProcessOutput
+{
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -21,6 +24,12 @@ public func runProcess(_ executable: URL, _ arguments: [String]) throws -> Proce
     process.standardOutput = stdout
     process.standardError = stderr
     try process.run()
+    if let seconds {
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+            if process.isRunning { kill(pid, SIGKILL) }
+        }
+    }
     // Both pipes are read to their end before waiting, so a full pipe cannot stall the child.
     let out = stdout.fileHandleForReading.readDataToEndOfFile()
     let err = stderr.fileHandleForReading.readDataToEndOfFile()

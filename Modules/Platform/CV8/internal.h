@@ -18,11 +18,14 @@ struct cv8_promise {
     v8::Global<v8::Promise> promise;
 };
 
-// A pending setTimeout or setInterval.
+// A pending setTimeout or setInterval, and the host's call it was set on behalf of (see
+// cv8_set_owner): that call's limit bounds each of its runs, and stopping that call clears it.
 struct cv8_timer {
     v8::Global<v8::Function> callback;
     std::vector<v8::Global<v8::Value>> arguments;
     double interval_ms = 0;  // 0 for a setTimeout
+    uint64_t owner = 0;
+    double limit_ms = 0;  // 0: none
 };
 
 struct cv8_isolate;
@@ -56,6 +59,9 @@ struct cv8_isolate {
     std::unordered_map<uint32_t, cv8_timer> timers;
     std::map<std::pair<double, uint64_t>, uint32_t> timer_queue;
     uint32_t next_timer_id = 1;
+    // The host's call that JavaScript runs on behalf of now, and its limit (cv8_set_owner).
+    uint64_t owner = 0;
+    double owner_limit_ms = 0;
     uint64_t next_timer_sequence = 0;
     uint32_t active_intervals = 0;
 

@@ -40,6 +40,8 @@ void add_timer(const FunctionCallbackInfo<Value> &info, bool repeat) {
     cv8_isolate *state = state_of(info);
     uint32_t id = state->next_timer_id++;
     cv8_timer &timer = state->timers[id];
+    timer.owner = state->owner;
+    timer.limit_ms = state->owner_limit_ms;
     timer.callback.Reset(isolate, info[0].As<v8::Function>());
     for (int i = 2; i < info.Length(); i++) timer.arguments.emplace_back(isolate, info[i]);
     double delay = delay_of(info);
@@ -141,23 +143,47 @@ double cv8_timers_run(cv8_isolate *state, cv8_status *status) {
         Local<v8::Function> callback = timer.callback.Get(isolate);
         std::vector<Local<Value>> argv;
         for (auto &argument : timer.arguments) argv.push_back(argument.Get(isolate));
+        // The callback runs on behalf of the timer's owner; timers it sets belong to it too.
+        uint64_t owner = timer.owner;
+        double limit_ms = timer.limit_ms;
         if (timer.interval_ms > 0) {
             schedule(state, id, now + timer.interval_ms);
         } else {
             state->timers.erase(found);  // before the call: it may set a timer with this id's slot
         }
+        if (state->host.timer_starting != nullptr) state->host.timer_starting(state->host.context, owner, limit_ms);
+        uint64_t outer_owner = state->owner;
+        double outer_limit_ms = state->owner_limit_ms;
+        state->owner = owner;
+        state->owner_limit_ms = limit_ms;
         v8::TryCatch try_catch(isolate);
         callback->Call(context, v8::Undefined(isolate), static_cast<int>(argv.size()), argv.data())
             .IsEmpty();
         if (!try_catch.HasTerminated() && !isolate->IsExecutionTerminating() && !cv8::stopping(state))
             cv8::run_microtasks(state);
+        state->owner = outer_owner;
+        state->owner_limit_ms = outer_limit_ms;
         if (try_catch.HasTerminated() || isolate->IsExecutionTerminating() || cv8::stopping(state)) {
+            // A callback that had to be stopped does not run again.
+            remove_timer(state, id);
             *status = cv8::terminated(state).status;
             return 0;
         }
         if (try_catch.HasCaught()) report(state, context, try_catch);
     }
     return cv8_timers_next(state);
+}
+
+void cv8_set_owner(cv8_isolate *state, uint64_t owner, double limit_ms) {
+    state->owner = owner;
+    state->owner_limit_ms = limit_ms;
+}
+
+void cv8_timers_clear_owner(cv8_isolate *state, uint64_t owner) {
+    std::vector<uint32_t> owned;
+    for (const auto &entry : state->timers)
+        if (entry.second.owner == owner) owned.push_back(entry.first);
+    for (uint32_t id : owned) remove_timer(state, id);
 }
 
 double cv8_timers_next(cv8_isolate *state) {

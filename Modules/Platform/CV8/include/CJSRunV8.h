@@ -125,6 +125,10 @@ typedef struct cv8_host {
     /// with `scalar` a string, the fully qualified specifier; or CV8_EXCEPTION, thrown.
     cv8_host_reply (*resolve_module)(void *context, const char *specifier, size_t specifier_length,
                                      const char *referrer, size_t referrer_length);
+    /// Timers: a timer's callback is about to run, on behalf of call `owner` with its limit
+    /// `limit_ms` (0: none), as cv8_set_owner said when the timer was set. The host bounds the
+    /// callback and the microtasks after it by that limit.
+    void (*timer_starting)(void *context, uint64_t owner, double limit_ms);
 } cv8_host;
 
 
@@ -255,11 +259,19 @@ void cv8_run_pending_tasks(cv8_isolate *isolate);
 /// microtask checkpoint; timers added meanwhile wait for the next call. An exception a timer
 /// throws goes to the console callback as an error. Returns the milliseconds until the next
 /// timer is due (0 when one is due already), or -1 when no timer is pending. CV8_TERMINATED or
-/// CV8_HEAP_LIMIT in `*status` when execution was stopped meanwhile, else CV8_OK.
+/// CV8_HEAP_LIMIT in `*status` when execution was stopped meanwhile, else CV8_OK; a timer whose
+/// callback was stopped is cleared, an interval too.
 double cv8_timers_run(cv8_isolate *isolate, cv8_status *status);
 /// The milliseconds until the next timer is due (0 when one is due already), or -1 when no
 /// timer is pending. Runs nothing.
 double cv8_timers_next(cv8_isolate *isolate);
+/// Says which of the host's calls the JavaScript that runs next runs on behalf of, and that
+/// call's limit in milliseconds (0: none). Timers set meanwhile belong to that call: each of
+/// their runs is announced with its owner and limit (cv8_host.timer_starting), and timers set
+/// by a timer's callback belong to the same call.
+void cv8_set_owner(cv8_isolate *isolate, uint64_t owner, double limit_ms);
+/// Clears every timer that belongs to call `owner` (a call that was stopped).
+void cv8_timers_clear_owner(cv8_isolate *isolate, uint64_t owner);
 
 // MARK: - Host functions (callbacks.cc)
 
