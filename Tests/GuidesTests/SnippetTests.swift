@@ -105,7 +105,7 @@ import Testing
             #expect(index.contains("](\(guide.name))"), "docs/guides/README.md does not link \(guide.name)")
         }
         for guide in guides {
-            for link in Self.matches(of: #"\]\(([^)#:]+)(#[^)]*)?\)"#, in: guide.text) {
+            for link in Self.matches(of: #"\]\(([^)#:]+)(#[^)]*)?\)"#, in: guide.prose) {
                 let target = Guide.directory.appendingPathComponent(link).standardizedFileURL
                 #expect(
                     FileManager.default.fileExists(atPath: target.path),
@@ -213,6 +213,8 @@ struct Guide {
 
     var name: String
     var text: String
+    /// The text outside code blocks, without its inline code spans: where links are.
+    var prose = ""
     var blocks: [Block] = []
     /// Lines of markers that no swift block follows.
     var strayMarkers: [Int] = []
@@ -243,6 +245,11 @@ struct Guide {
                     open = current
                 }
                 continue
+            }
+            if !trimmed.hasPrefix("```") && !trimmed.hasPrefix("~~~") {
+                prose +=
+                    line.split(separator: "`", omittingEmptySubsequences: false).enumerated()
+                    .filter { $0.offset.isMultiple(of: 2) }.map(\.element).joined() + "\n"
             }
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
                 let fence = String(trimmed.prefix(while: { $0 == trimmed.first }))
