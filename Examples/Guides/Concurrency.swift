@@ -45,8 +45,8 @@ package enum Concurrency {
 
     /// Stopping a busy script from another task.
     package static func terminate() async throws -> (error: RuntimeError?, isClosed: Bool) {
-        var failure: RuntimeError?
         // snippet: terminate
+        var failure: RuntimeError?
         let runtime = try Runtime()
         let busy = Task { try await runtime.evalAsync("while (true) {}") }
 
@@ -65,8 +65,8 @@ package enum Concurrency {
     package static func cancel() async throws -> (cancelled: Bool, after: JSValue) {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var cancelled = false
         // snippet: cancel
+        var cancelled = false
         let waiting = Task { try await runtime.evalAsync("new Promise(() => {})") }  // never settles
 
         try await Task.sleep(for: .milliseconds(20))

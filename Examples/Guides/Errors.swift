@@ -7,8 +7,8 @@ package enum Errors {
     package static func javaScriptError() throws -> JavaScriptError? {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var caught: JavaScriptError?
         // snippet: javascript-error
+        var caught: JavaScriptError?
         try runtime.eval(
             """
             function parse(text) {
@@ -34,8 +34,8 @@ package enum Errors {
     package static func thrownValue() throws -> JavaScriptError? {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var caught: JavaScriptError?
         // snippet: thrown-value
+        var caught: JavaScriptError?
         do {
             try runtime.eval("throw { code: 42 }")
         } catch let error as JavaScriptError {
@@ -51,8 +51,8 @@ package enum Errors {
     package static func syntaxError() throws -> JavaScriptError? {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var caught: JavaScriptError?
         // snippet: syntax-error
+        var caught: JavaScriptError?
         do {
             try runtime.eval("let x = ;")
         } catch let error as JavaScriptError {
@@ -66,8 +66,8 @@ package enum Errors {
     package static func timeout() throws -> (error: RuntimeError?, after: JSValue) {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var failure: RuntimeError?
         // snippet: timeout
+        var failure: RuntimeError?
         do {
             try runtime.eval("while (true) {}", timeout: .milliseconds(50))
         } catch let error as RuntimeError {
@@ -80,9 +80,9 @@ package enum Errors {
 
     /// The heap limit: the script stops, the runtime closes, the process lives on.
     package static func heapLimit() throws -> (error: RuntimeError?, isClosed: Bool, later: RuntimeError?) {
+        // snippet: heap-limit
         var failure: RuntimeError?
         var later: RuntimeError?
-        // snippet: heap-limit
         let runtime = try Runtime(RuntimeConfig(maxHeapSize: 16 << 20))
         do {
             try runtime.eval("const hoard = []; while (true) hoard.push(new Array(10000).fill(1))")
@@ -101,8 +101,8 @@ package enum Errors {
 
     /// A configuration out of range.
     package static func invalidConfiguration() throws -> RuntimeError? {
-        var failure: RuntimeError?
         // snippet: invalid-configuration
+        var failure: RuntimeError?
         do {
             _ = try Runtime(RuntimeConfig(maxHeapSize: 1024))
         } catch let error as RuntimeError {
@@ -116,8 +116,8 @@ package enum Errors {
     package static func releasedFunction() throws -> RuntimeError? {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var failure: RuntimeError?
         // snippet: released-function
+        var failure: RuntimeError?
         let double = try runtime.eval("(x) => x * 2").function!
         double.release()  // frees the function in its runtime now, not when the handle goes away
         do {
@@ -133,8 +133,8 @@ package enum Errors {
     package static func conversionErrors() throws -> [String] {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var kinds: [String] = []
         // snippet: conversion-errors
+        var kinds: [String] = []
         do {
             try runtime.eval("Symbol('id')")  // JavaScript to JSValue
         } catch let error as RuntimeError {
@@ -151,9 +151,9 @@ package enum Errors {
             kinds.append("\(type(of: error))")  // EncodingError: a number would be another integer
         }
         do {
-            _ = try JSValue(v8Serialized: [0xFF, 0x0F, 0x99])  // bytes in V8's format to JSValue
+            _ = try JSValue(v8Serialized: [0xFF, 0x0F])  // bytes in V8's format to JSValue
         } catch {
-            kinds.append("\(type(of: error))")  // V8SerializationError.malformed
+            kinds.append("\(type(of: error))")  // V8SerializationError.malformed: the data is cut short
         }
         // end snippet
         return kinds

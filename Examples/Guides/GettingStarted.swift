@@ -56,8 +56,8 @@ package enum GettingStarted {
     package static func decodingError() throws -> String {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var reason = ""
         // snippet: decoding-error
+        var reason = ""
         do {
             _ = try runtime.eval("({ id: 'x1' })", as: [String: Int].self)
         } catch let error as DecodingError {
@@ -87,8 +87,8 @@ package enum GettingStarted {
     package static func catchingExceptions() throws -> (name: String?, message: String) {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var caught: JavaScriptError?
         // snippet: exceptions
+        var caught: JavaScriptError?
         do {
             try runtime.eval("null.answer")
         } catch let error as JavaScriptError {
@@ -100,8 +100,8 @@ package enum GettingStarted {
 
     /// Closing a runtime, and using one after it is closed.
     package static func closing() throws -> (closedError: Bool, isClosed: Bool) {
-        var closedError = false
         // snippet: close
+        var closedError = false
         let runtime = try Runtime()
         try runtime.eval("1 + 1")
         runtime.close()  // stops its JavaScript, frees the isolate and the thread; idempotent

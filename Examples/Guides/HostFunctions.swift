@@ -140,8 +140,8 @@ package enum HostFunctions {
 
     /// Permissions gate bindings and ops.
     package static func permissions() throws -> (caughtInJS: JSValue, inSwift: PermissionDenied?, granted: JSValue) {
-        var denied: PermissionDenied?
         // snippet: permissions
+        var denied: PermissionDenied?
         func makeRuntime(granting permissions: Set<Permission>) throws -> Runtime {
             let runtime = try Runtime(RuntimeConfig(permissions: permissions))
             try runtime.bind("fetchText", permission: .network) { (url: String) async throws -> String in
@@ -171,9 +171,9 @@ package enum HostFunctions {
     package static func errors() throws -> (inJS: JSValue, amount: Int?, argument: TypeError?) {
         let runtime = try Runtime()
         defer { runtime.close() }
+        // snippet: errors
         var recovered: Int?
         var argument: TypeError?
-        // snippet: errors
         struct Overdrawn: Error, CustomStringConvertible {
             var amount: Int
             var description: String { "overdrawn by \(amount)" }

@@ -83,8 +83,8 @@ package enum MigratingFromPython {
     package static func pendingPromise() async throws -> (sync: String, async: JSValue) {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var refusal = ""
         // snippet: pending-promise
+        var refusal = ""
         let later = try runtime.eval("() => new Promise(resolve => setTimeout(() => resolve('done'), 5))").function!
         do {
             try later.call()  // jsrun's fn() returned an awaitable here
@@ -143,8 +143,8 @@ package enum MigratingFromPython {
     package static func errors() throws -> [String] {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var seen: [String] = []
         // snippet: errors
+        var seen: [String] = []
         do {
             try runtime.eval("throw new TypeError('boom')")
         } catch let error as JavaScriptError {  // except JavaScriptError as e:

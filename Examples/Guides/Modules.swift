@@ -97,8 +97,8 @@ package enum Modules {
     package static func files() throws -> (exports: JSValue, outside: String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jsrun-guide-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
-        var outside = ""
         // snippet: files
+        var outside = ""
         // app/main.mjs imports app/lib/util.mjs and app/settings.json.
         let app = directory.appendingPathComponent("app")
         try FileManager.default.createDirectory(
@@ -201,9 +201,9 @@ package enum Modules {
     package static func errors() throws -> (missing: ModuleError?, thrown: JavaScriptError?) {
         let runtime = try Runtime()
         defer { runtime.close() }
+        // snippet: errors
         var missing: ModuleError?
         var thrown: JavaScriptError?
-        // snippet: errors
         runtime.addStaticModule("main", source: "import { x } from './missing.js'")
         runtime.addStaticModule("broken", source: "throw new Error('not configured')")
 

@@ -65,8 +65,8 @@ package enum Values {
     package static func decodingError() throws -> String {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var message = ""
         // snippet: decoding-error
+        var message = ""
         struct User: Decodable {
             var name: String
             var age: Int
@@ -156,9 +156,9 @@ package enum Values {
 
     /// The limits on values crossing the boundary.
     package static func limits() throws -> (deep: Bool, refusal: String, large: String) {
+        // snippet: limits
         var refusal = ""
         var large = ""
-        // snippet: limits
         var config = RuntimeConfig()
         config.conversionLimits = ConversionLimits(maxDepth: 3, maxBytes: 1024)
         let runtime = try Runtime(config)
@@ -183,8 +183,8 @@ package enum Values {
     package static func refused() throws -> [String] {
         let runtime = try Runtime()
         defer { runtime.close() }
-        var messages: [String] = []
         // snippet: refused
+        var messages: [String] = []
         let sources = [
             "({ list: [1, Symbol('s')] })", "({ pending: Promise.resolve(1) })", "const me = {}; me.self = me; me",
         ]

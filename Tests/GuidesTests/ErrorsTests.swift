@@ -54,6 +54,12 @@ import Testing
         #expect(kinds.count == 4)
         #expect(kinds.first?.hasPrefix("cannot convert the value: a Symbol at $") == true)
         #expect(Array(kinds.dropFirst()) == ["DecodingError", "EncodingError", "V8SerializationError"])
+        do {
+            _ = try JSValue(v8Serialized: [0xFF, 0x0F])
+            Issue.record("the bytes were read")
+        } catch {
+            if case .malformed = error {} else { Issue.record("\(error)") }
+        }
     }
 
     @Test func whatToCatch() throws {
