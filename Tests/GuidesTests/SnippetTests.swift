@@ -78,8 +78,11 @@ import Testing
         for guide in try Guide.all() {
             for block in guide.blocks where block.isSwift && block.marker == .manifest {
                 count += 1
+                // A path of its own per checkout, always the same: SwiftPM leaves a lock file in the
+                // temporary directory for each package path it has seen.
+                let checkout = repositoryRoot.path.replacingOccurrences(of: "/", with: "_")
                 let directory = FileManager.default.temporaryDirectory
-                    .appendingPathComponent("jsrun-manifest-\(UUID())/MyApp")
+                    .appendingPathComponent("jsrun-guides-manifest\(checkout)/MyApp")
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
                 let source = block.lines.joined(separator: "\n") + "\n"
