@@ -88,6 +88,7 @@ let package = Package(
             path: "Modules/JSRunCLI"
         ),
         .executableTarget(name: "JSRunHello", dependencies: ["JSRun"], path: "Examples/Hello"),
+        .target(name: "JSRunGuides", dependencies: ["JSRun"], path: "Examples/Guides"),
         .executableTarget(
             name: "JSRunValueDump", dependencies: ["JSRunConvert"], path: "Examples/ValueDump",
             exclude: ["README.md"]),
@@ -108,6 +109,9 @@ let package = Package(
             name: "JSRunLoaderTests", dependencies: ["JSRunLoader", "JSRunOps", "JSRunTestSupport"],
             path: "Tests/LoaderTests"),
         .testTarget(name: "JSRunTests", dependencies: ["JSRun"], path: "Tests/JSRunTests"),
+        .testTarget(
+            name: "JSRunGuidesTests", dependencies: ["JSRunGuides", "JSRunTestSupport"],
+            path: "Tests/GuidesTests"),
         .testTarget(
             name: "JSRunCLITests",
             dependencies: ["JSRunCLI", "JSRunPlatform", "JSRunTestSupport"],
