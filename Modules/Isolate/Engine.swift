@@ -190,7 +190,9 @@ final class Engine: @unchecked Sendable {
             }
             for job in batch.jobs { job(self) }
             runEventLoopTurn()
-            if !idleWaiters.isEmpty && nextTimer == nil && pending.isEmpty && modules.isIdle { wakeIdleWaiters() }
+            if !idleWaiters.isEmpty && nextTimer == nil && pending.isEmpty && modules.isIdle && asyncCalls.count == 0 {
+                wakeIdleWaiters()
+            }
         }
         shutDown()
     }

@@ -73,10 +73,7 @@ import Testing
             return x + 1
         }
         try runtime.eval("later(1).then(v => { globalThis.settled = v }); 0")
-        // waitUntilIdle() does not wait for async host functions (see Concurrency.md): poll.
-        for _ in 0..<200 where try runtime.eval("typeof settled") == "undefined" {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await runtime.waitUntilIdle()
         #expect(try runtime.eval("settled") == 2)
         // An async module loader works from the synchronous evalModule.
         runtime.moduleResolver = { specifier, _ in "remote:\(specifier)" }
