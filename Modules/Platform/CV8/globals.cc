@@ -90,7 +90,7 @@ bool cv8::install_globals(cv8_isolate *state, Local<v8::Context> context) {
     v8::Context::Scope scope(context);
     Local<v8::Object> global = context->Global();
     Local<v8::Function> microtask;
-    if (!install_console(state, context, global) ||
+    if (!cv8::install_guards(state, context) || !install_console(state, context, global) ||
         (state->timers_enabled && !cv8_install_timers(state, context, global)) ||
         !v8::Function::New(context, queue_microtask).ToLocal(&microtask))
         return false;

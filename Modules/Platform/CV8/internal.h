@@ -119,6 +119,10 @@ void unwatch_tasks(v8::Isolate *isolate);
 // globals.cc: installs console, timers and queueMicrotask on the context's global object.
 bool install_globals(cv8_isolate *state, v8::Local<v8::Context> context);
 
+// guards.cc: wraps the builtins that V8 10.2 aborts the process on for some inputs, so that
+// such inputs are a RangeError instead.
+bool install_guards(cv8_isolate *state, v8::Local<v8::Context> context);
+
 // globals.cc: sends `arguments` to the host's console callback at `level`.
 void console_emit(cv8_isolate *state, v8::Local<v8::Context> context, int level,
                   v8::Local<v8::Array> arguments);

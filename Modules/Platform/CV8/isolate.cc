@@ -2,20 +2,92 @@
 #include "internal.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
+#include <cstring>
 
 namespace {
 
 // V8 calls this when the heap is about to run out. Its default is to abort the process; here
-// the running script is terminated instead, and the limit is raised a little so that V8 can
-// unwind it (the engine closes the runtime afterwards: its heap is past its limit).
-size_t near_heap_limit(void *data, size_t current_limit, size_t initial_limit) {
+// the running script is terminated instead, and the limit is raised so that V8 can unwind it
+// (the engine closes the runtime afterwards: its heap is past its limit).
+//
+// V8 asks once per occasion, and aborts the process if the answer is too small
+// (Heap::CollectGarbage: "Reached heap limit"; a failed allocation: "CALL_AND_RETRY_LAST"). And
+// the termination lands only when the builtin that is allocating returns to JavaScript. So the
+// answer starts from what the heap holds now, which can be far past the limit already (V8 admits
+// a large young object whatever the limit, `new Array(1e7)` is 80 MB, and the next full
+// collection promotes it), and adds room for the largest single allocation V8 makes (a string
+// or a FixedArray of 1 GiB). The room is only reserved: memory is used only if the script
+// allocates it before the termination lands, and the runtime is then disposed of.
+constexpr size_t kUnwindRoom = (1u << 30) + (64u << 20);
+
+size_t near_heap_limit(void *data, size_t current_limit, size_t) {
     auto *state = static_cast<cv8_isolate *>(data);
     state->heap_limit_reached = true;
     state->terminating.store(true, std::memory_order_release);
     state->isolate->TerminateExecution();
-    return current_limit + std::max<size_t>({initial_limit / 2, current_limit / 4, 4u << 20});
+    v8::HeapStatistics heap;
+    state->isolate->GetHeapStatistics(&heap);
+    return std::max(current_limit, heap.total_heap_size()) + kUnwindRoom;
 }
+
+// ArrayBuffer memory lives outside V8's heap, where the heap limit does not reach it. With a
+// budget, this allocator refuses an allocation that would take the isolate's ArrayBuffers past
+// it: V8 then throws a RangeError ("Array buffer allocation failed") in the script. Any thread
+// may free (V8 frees backing stores where it collects them).
+class BudgetAllocator final : public v8::ArrayBuffer::Allocator {
+  public:
+    explicit BudgetAllocator(size_t budget) : budget_(budget) {}
+
+    void *Allocate(size_t length) override {
+        if (!reserve(length)) return nullptr;
+        void *data = std::calloc(length == 0 ? 1 : length, 1);
+        if (data == nullptr) release(length);
+        return data;
+    }
+
+    void *AllocateUninitialized(size_t length) override {
+        if (!reserve(length)) return nullptr;
+        void *data = std::malloc(length == 0 ? 1 : length);
+        if (data == nullptr) release(length);
+        return data;
+    }
+
+    void Free(void *data, size_t length) override {
+        std::free(data);
+        release(length);
+    }
+
+    void *Reallocate(void *data, size_t old_length, size_t new_length) override {
+        if (new_length > old_length && !reserve(new_length - old_length)) return nullptr;
+        void *grown = std::realloc(data, new_length == 0 ? 1 : new_length);
+        if (grown == nullptr) {
+            if (new_length > old_length) release(new_length - old_length);
+            return nullptr;
+        }
+        if (new_length > old_length) {
+            std::memset(static_cast<uint8_t *>(grown) + old_length, 0, new_length - old_length);
+        } else {
+            release(old_length - new_length);
+        }
+        return grown;
+    }
+
+  private:
+    bool reserve(size_t length) {
+        size_t used = used_.load(std::memory_order_relaxed);
+        do {
+            if (length > budget_ - used) return false;
+        } while (!used_.compare_exchange_weak(used, used + length, std::memory_order_relaxed));
+        return true;
+    }
+
+    void release(size_t length) { used_.fetch_sub(length, std::memory_order_relaxed); }
+
+    const size_t budget_;
+    std::atomic<size_t> used_{0};
+};
 
 // The slot of the isolate's data that points to its cv8_isolate.
 constexpr uint32_t kStateSlot = 0;
@@ -43,7 +115,9 @@ cv8_isolate *cv8_isolate_new(const cv8_isolate_options *options) {
     state->host = options->host;
     state->console_enabled = options->console_enabled;
     state->timers_enabled = options->timers_enabled;
-    state->allocator = v8::ArrayBuffer::Allocator::NewDefaultAllocator();
+    // With a heap limit, ArrayBuffer contents may take as much again, and no more.
+    state->allocator = options->max_heap_bytes > 0 ? new BudgetAllocator(options->max_heap_bytes)
+                                                   : v8::ArrayBuffer::Allocator::NewDefaultAllocator();
     v8::Isolate::CreateParams params;
     params.array_buffer_allocator = state->allocator;
     if (options->max_heap_bytes > 0)
