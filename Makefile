@@ -14,7 +14,7 @@ export PKG_CONFIG_PATH := $(V8_PREFIX)/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(P
 # Root is needed to install into a folder that is not yours; an installed V8 skips the step.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || [ -w "$(V8_PREFIX)" ] || echo sudo)
 
-.PHONY: help deps run test consumers build release format lint docs clean bench bench-compare
+.PHONY: help deps run test test-asan consumers build release format lint docs clean bench bench-compare
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,6 +31,12 @@ test: deps ## Install, build everything (examples too), and run every test
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) bash scripts/check-consumers.sh
 	$(SWIFT) test --skip-build
+
+# AddressSanitizer over Swift and the shim (libnode itself is not instrumented), in a build
+# folder of its own. Leak checking is off: V8 keeps process-wide allocations until exit.
+test-asan: deps ## Build and run every test under AddressSanitizer (.build-asan)
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 consumers: deps ## Build throw-away packages that depend on this one, as a user's would
 	SWIFT=$(SWIFT) bash scripts/check-consumers.sh
