@@ -31,7 +31,9 @@ public func inChildProcess(within seconds: Double = 30, _ body: () async throws 
         // Swift Testing keeps the child's standard error to itself: a file named by
         // JSRUN_CHILD_FAILURES collects what failed, for a developer to read.
         if let path = ProcessInfo.processInfo.environment["JSRUN_CHILD_FAILURES"],
-            let file = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil)
+            let file = FileHandle(forWritingAtPath: path)
+                ?? (FileManager.default.createFile(atPath: path, contents: nil)
+                    ? FileHandle(forWritingAtPath: path) : nil)
         {
             file.seekToEndOfFile()
             file.write(Data("\(error)\n".utf8))
