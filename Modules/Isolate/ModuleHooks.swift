@@ -290,7 +290,7 @@ struct NoModules: Error, CustomStringConvertible {
     var specifier: String
     var description: String {
         "cannot import '\(specifier)': this runtime has no modules (add static modules, a resolver or a loader with "
-            + "the Loader module)"
+            + "JSRunLoader)"
     }
 }
 
