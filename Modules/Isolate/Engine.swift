@@ -168,6 +168,7 @@ final class Engine: @unchecked Sendable {
             return
         }
         self.isolate = isolate
+        cv8_isolate_set_stack_size(isolate, V8Platform.stackSize ?? 0)
         control.withLock { $0.isolate = IsolateHandle(pointer: isolate) }
         do {
             if let bootstrap = config.bootstrap { _ = try evaluate(bootstrap, name: "<bootstrap>") }
@@ -259,7 +260,8 @@ final class Engine: @unchecked Sendable {
     fileprivate func timerStarting(owner: UInt64, limitMilliseconds: Double) {
         guard let current = turn else { return }
         control.withLock { $0.timerOwner = owner }
-        let ownLimit = limitMilliseconds > 0 ? Duration.microseconds(Int64(limitMilliseconds * 1000)) : nil
+        // From a Duration, so within Duration's range (not Int64's in microseconds).
+        let ownLimit = limitMilliseconds > 0 ? Duration.milliseconds(limitMilliseconds) : nil
         let limit = [ownLimit, config.timeout].compactMap { $0 }.min()
         current.watchdog.map(Watchdog.shared.cancel)
         turn = (

@@ -134,7 +134,9 @@ extension Duration {
         let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
         func trimmed(_ value: Double) -> String {
             let rounded = (value * 1000).rounded() / 1000
-            return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+            // Past Int's range (a timeout of ages), Double's own form: `9.2e+18`.
+            guard rounded == rounded.rounded(), let whole = Int(exactly: rounded) else { return String(rounded) }
+            return String(whole)
         }
         if seconds >= 1 { return "\(trimmed(seconds)) s" }
         if seconds >= 0.001 { return "\(trimmed(seconds * 1000)) ms" }

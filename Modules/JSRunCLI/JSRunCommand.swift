@@ -42,7 +42,9 @@ struct JSRunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("v8-flags"),
-        help: ArgumentHelp("V8 flags, as one string (e.g. '--expose-gc --stack-size=2000').", valueName: "flags"))
+        help: ArgumentHelp(
+            "V8 flags, as one string (e.g. '--expose-gc --stack-size=2000'; --stack-size is at most "
+                + "\(V8Platform.maximumStackSize), in KiB).", valueName: "flags"))
     var v8Flags: String?
 
     @Option(
@@ -68,11 +70,34 @@ struct JSRunCommand: AsyncParsableCommand {
                 + "current directory).", valueName: "directory"))
     var moduleRoot: String?
 
+    /// The longest `--timeout`, in seconds: what a `Duration` holds.
+    static let longestTimeout = Double(Int64.max)
+
+    /// The largest `--max-heap`, in megabytes: more does not fit in `Int` as bytes.
+    static let largestHeap = Int.max >> 20
+
     func validate() throws {
         if let timeout, !(timeout > 0 && timeout.isFinite) {
             throw ValidationError("--timeout must be a positive number of seconds, not \(timeout).")
         }
+        if let timeout, timeout >= Self.longestTimeout {
+            throw ValidationError(
+                "--timeout must be a positive number of seconds below \(Int64.max) (the longest a Swift Duration "
+                    + "holds), not \(timeout).")
+        }
         if let maxHeap, maxHeap < 4 { throw ValidationError("--max-heap must be at least 4 (megabytes).") }
+        if let maxHeap, maxHeap > Self.largestHeap {
+            throw ValidationError(
+                "--max-heap must be at most \(Self.largestHeap) (megabytes): \(maxHeap) MiB is more bytes than a "
+                    + "64-bit integer holds.")
+        }
+        if let v8Flags {
+            do {
+                try V8Platform.checkFlags(v8Flags)
+            } catch {
+                throw ValidationError("--v8-flags: \(error)")
+            }
+        }
         switch (code, file) {
         case (.some, .some): throw ValidationError("Give either -c CODE or a FILE, not both.")
         case (.none, .none): throw ValidationError("Give JavaScript to run: -c CODE or a FILE.")
@@ -106,7 +131,9 @@ struct JSRunCommand: AsyncParsableCommand {
     private var config: RuntimeConfig {
         RuntimeConfig(
             name: "jsrun",
-            timeout: timeout.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) },
+            // Whole milliseconds, so that a tiny timeout is not zero; in Duration's range (see
+            // validate()), which Int64 milliseconds are not.
+            timeout: timeout.map { .milliseconds(($0 * 1000).rounded(.up)) },
             maxHeapSize: maxHeap.map { $0 << 20 },
             console: console ? .standardStreams : .disabled
         )

@@ -109,6 +109,39 @@ import Testing
         #expect(wrong.stderr.contains("--timeout must be a positive number"))
     }
 
+    /// Issue "Hostile code", part 6: options that cannot be are usage errors (exit 64), not a
+    /// crash, a wrapped number or a segmentation fault.
+    @Test func aTimeoutPastWhatADurationHoldsIsAUsageError() throws {
+        for timeout in ["1e19", "nan", "inf", "-1", "0"] {
+            let run = try JSRunProcess.run(["--timeout=\(timeout)", "-c", "1"])
+            #expect(run.status == 64, "--timeout \(timeout): \(run)")
+            #expect(run.stderr.contains("--timeout must be a positive number of seconds"), "\(run)")
+        }
+        // Long, but a Duration: it runs (a timer's callback included, under that limit).
+        let long = try JSRunProcess.run(["--timeout", "1e16", "-c", "setTimeout(() => {}, 1); 'ran'"])
+        #expect(long.status == 0, "\(long)")
+        #expect(long.stdout == "ran\n")
+    }
+
+    @Test func aHeapPastWhatBytesHoldIsAUsageError() throws {
+        let run = try JSRunProcess.run(["--max-heap", "17592186044420", "-c", "1"])
+        #expect(run.status == 64, "\(run)")
+        #expect(run.stderr.contains("--max-heap must be at most 8796093022207"), "\(run)")
+    }
+
+    @Test func aStackSizePastTheRuntimeThreadsStackIsAUsageError() throws {
+        let recursion = "function f(n) { return f(n + 1) + 1 } f(0)"
+        for flags in ["--stack-size=8000", "--stack-size 8000", "--expose-gc --stack_size=3073"] {
+            let run = try JSRunProcess.run(["--v8-flags=\(flags)", "-c", recursion])
+            #expect(run.status == 64, "\(flags): \(run)")
+            #expect(run.stderr.contains("--stack-size") && run.stderr.contains("from 1 to 3072 KiB"), "\(run)")
+        }
+        // The largest one allowed: deep recursion is a RangeError.
+        let largest = try JSRunProcess.run(["--v8-flags=--stack-size=3072", "-c", recursion])
+        #expect(largest.status == 1, "\(largest)")
+        #expect(largest.stderr.hasPrefix("Uncaught RangeError: Maximum call stack size exceeded"), "\(largest)")
+    }
+
     @Test func valuesWithoutARepresentationAreReportedNotCrashed() throws {
         let run = try JSRunProcess.run(["-c", "[Symbol('s')]"])
         #expect(run.status == 1)

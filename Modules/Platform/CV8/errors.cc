@@ -98,6 +98,9 @@ Local<v8::Array> frames_for(Local<Context> context, Local<Value> exception,
 cv8_result record(cv8_isolate *state, Local<Context> context, Local<Value> exception,
                   Local<v8::Message> message, const char *uncaught_prefix) {
     v8::Isolate *isolate = state->isolate;
+    // An exception caught at the stack limit (deep recursion, a re-entrant call there) is still
+    // read and serialized: without headroom the record itself would overflow, and be lost.
+    cv8::Headroom headroom(state);
     // An Error made from a host error carries its id: the host gives back the original.
     state->last_host_error = cv8::host_error_id(state, context, exception);
     Local<Object> entry = Object::New(isolate);

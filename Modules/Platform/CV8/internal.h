@@ -101,6 +101,10 @@ struct cv8_isolate {
     std::string message;
     // The serialized thrown value of the last CV8_EXCEPTION, when it was not an Error.
     std::string thrown;
+    // The stack limit the host set (cv8_isolate_set_stack_size), and the one in force now,
+    // lower while the shim works past it (stack.cc); 0 while V8's own applies.
+    uintptr_t stack_limit = 0;
+    uintptr_t current_stack_limit = 0;
     // Promises that Swift still waits for; released at dispose if Swift did not.
     std::unordered_set<cv8_promise *> promises;
     // Compiled modules and pending imports (modules.cc).
@@ -197,6 +201,21 @@ cv8_result terminated(cv8_isolate *state);
 // isolate.cc: whether a termination is in force (see cv8_isolate::terminating). Shim code that
 // has just called into JavaScript checks it and unwinds instead of going on.
 inline bool stopping(const cv8_isolate *state) { return state->terminating.load(std::memory_order_acquire); }
+
+// stack.cc: while it lives, the stack limit is lowered (by a bounded amount) so that the shim's
+// work after JavaScript used its whole stack can still read and serialize: an error record,
+// a result. JavaScript that runs meanwhile (a getter) gets that headroom too.
+class Headroom {
+  public:
+    explicit Headroom(cv8_isolate *state);
+    ~Headroom();
+    Headroom(const Headroom &) = delete;
+    Headroom &operator=(const Headroom &) = delete;
+
+  private:
+    cv8_isolate *state_;
+    uintptr_t previous_;
+};
 
 // isolate.cc: runs the microtasks, unless a termination is in force.
 void run_microtasks(cv8_isolate *state);

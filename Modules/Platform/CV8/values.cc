@@ -98,6 +98,9 @@ bool ran_out_of_stack(cv8_isolate *state, v8::Local<v8::Context> context, v8::Tr
 // Serializes `value`; an exception thrown while reading it stays in `try_catch`.
 cv8_result write(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v8::Value> value,
                  v8::TryCatch &try_catch, bool *too_deep = nullptr) {
+    // A value read at the stack limit (a result of a re-entrant call there) is still written;
+    // only a value nested too deeply for the headroom runs out of stack.
+    cv8::Headroom headroom(state);
     // The outermost serialization has the shared buffer; one nested in it, a buffer of its own.
     bool shared = !state->buffer_in_use;
     if (shared && state->capacity > kKeptBufferLimit) {

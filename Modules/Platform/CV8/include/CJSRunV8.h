@@ -174,6 +174,13 @@ void cv8_isolate_cancel_termination(cv8_isolate *isolate);
 /// running there (nothing happens while no JavaScript runs). Any thread.
 void cv8_isolate_request_interrupt(cv8_isolate *isolate, void (*callback)(void *context), void *context);
 
+/// Sets where V8 stops JavaScript with a RangeError on this thread: `kilobytes` below the
+/// caller's frame (V8's `--stack-size`; 0 for V8's default). The shim may use up to 256 KiB past
+/// that point (reading the error of a script that used all of it): the thread's stack must have
+/// that room, and the host's frames too. On the isolate's thread, once, before any JavaScript
+/// runs (stack.cc).
+void cv8_isolate_set_stack_size(cv8_isolate *isolate, size_t kilobytes);
+
 /// Memory and activity of an isolate.
 typedef struct cv8_stats {
     size_t heap_total_bytes;
