@@ -27,4 +27,27 @@ import Testing
             }
         }
     }
+
+    /// A value too deep to copy holds a function: the same conversion error as one without,
+    /// where the copy that turns functions into handles used to end in V8's RangeError.
+    @Test func aDeepValueHoldingAFunctionIsAConversionError() throws {
+        let runtime = try Runtime()
+        defer { runtime.close() }
+        for depth in [1_000, 1_900, 2_500, 20_000] {
+            let error = #expect(throws: RuntimeError.self, "depth \(depth)") {
+                try runtime.eval(
+                    "(() => { let v = { f() {} }; for (let i = 0; i < \(depth); i++) v = { v }; return v })()")
+            }
+            guard case .conversion(let message) = error else {
+                Issue.record("depth \(depth): \(String(describing: error))")
+                continue
+            }
+            #expect(message.contains("nested"), "depth \(depth): \(message)")
+            // And without the function, the same kind of error.
+            #expect(throws: RuntimeError.self) {
+                try runtime.eval("(() => { let w = {}; for (let i = 0; i < \(depth); i++) w = { w }; return w })()")
+            }
+        }
+        #expect(try runtime.eval("'still usable'") == "still usable")
+    }
 }

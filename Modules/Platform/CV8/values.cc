@@ -166,6 +166,11 @@ cv8_result cv8::serialize(cv8_isolate *state, v8::Local<v8::Context> context,
             state->message = problem;
             return cv8_result{CV8_UNSERIALIZABLE, reinterpret_cast<const uint8_t *>(state->message.data()),
                               state->message.size(), nullptr, nullptr, 0, 0};
+        } else if (!try_catch.HasTerminated() && !cv8::stopping(state) && ran_out_of_stack(state, context, try_catch)) {
+            // The copy recursed until V8's stack limit: the value is too deep, like one without
+            // functions that the serializer could not write.
+            return cv8_result{CV8_UNSERIALIZABLE, reinterpret_cast<const uint8_t *>(state->message.data()),
+                              state->message.size(), nullptr, nullptr, 0, 0};
         } else {
             result = cv8::status_only(try_catch.HasTerminated() || cv8::stopping(state) ? CV8_TERMINATED : CV8_EXCEPTION);
         }
