@@ -49,6 +49,10 @@ final class Engine: @unchecked Sendable {
     /// The call JavaScript runs on behalf of now, and its limit, as the shim was told.
     private var owner: (call: UInt64, limit: Duration?) = (0, nil)
     private var idleWaiters: [Completion<Void>] = []
+    /// The heap's limit in bytes, for ``RuntimeError/heapLimitExceeded(_:)``: `maxHeapSize`, or
+    /// V8's default as its heap statistics give it when the isolate is new (before the heap
+    /// limit callback raises it to let a stopped script unwind).
+    private var heapLimit = 0
     /// Where function arguments are encoded, reused from call to call.
     private var argumentBuffer: [UInt8] = []
     /// Host functions, and what their calls leave behind (see HostFunctions.swift).
@@ -169,6 +173,7 @@ final class Engine: @unchecked Sendable {
         }
         self.isolate = isolate
         cv8_isolate_set_stack_size(isolate, V8Platform.stackSize ?? 0)
+        heapLimit = config.maxHeapSize ?? Int(readHeap().heap_limit_bytes)
         control.withLock { $0.isolate = IsolateHandle(pointer: isolate) }
         do {
             if let bootstrap = config.bootstrap { _ = try evaluate(bootstrap, name: "<bootstrap>") }
@@ -298,7 +303,7 @@ final class Engine: @unchecked Sendable {
         noteTimer(wait)
         switch status {
         case CV8_HEAP_LIMIT:
-            end(.heapLimit(config.maxHeapSize ?? 0))
+            end(.heapLimit(heapLimit))
         case CV8_TERMINATED where !isClosed:
             // Stopped by the timeout (a close or terminate ends the loop by itself).
             config.console.emit(.error, arguments: [.string("a timer callback was stopped: \(reason)")])
@@ -653,7 +658,7 @@ final class Engine: @unchecked Sendable {
         case CV8_TERMINATED:
             throw stopError()
         case CV8_HEAP_LIMIT:
-            let limit = config.maxHeapSize ?? 0
+            let limit = heapLimit
             end(.heapLimit(limit))
             throw RuntimeError.heapLimitExceeded(limit)
         case CV8_FUNCTION:

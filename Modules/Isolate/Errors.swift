@@ -93,8 +93,10 @@ public enum RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The call ran past its timeout (the given limit) and its JavaScript was stopped. The
     /// runtime stays usable.
     case timedOut(Duration)
-    /// The JavaScript heap reached the runtime's `maxHeapSize` (in bytes). The script was
-    /// stopped and the runtime closed: a heap at its limit cannot be trusted with more work.
+    /// The JavaScript heap reached its limit, in bytes: the runtime's `maxHeapSize`, or without
+    /// one V8's default limit (which depends on the machine's memory), as V8's heap statistics
+    /// gave it when the runtime was created. The script was stopped and the runtime closed: a
+    /// heap at its limit cannot be trusted with more work.
     case heapLimitExceeded(Int)
     /// A JavaScript value could not become a Swift value, or the other way round.
     case conversion(String)

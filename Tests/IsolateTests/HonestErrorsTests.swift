@@ -28,6 +28,28 @@ import Testing
         }
     }
 
+    /// Without `maxHeapSize`, the error gives V8's own limit (here set by a V8 flag, so that
+    /// the script reaches it soon), not "0 bytes".
+    @Test func theHeapLimitWithoutMaxHeapSizeIsV8sOwn() async {
+        await #expect(processExitsWith: .success) {
+            await inChildProcess {
+                try V8Platform.setFlags("--max-old-space-size=16")
+                let runtime = try Runtime()
+                let limit = try runtime.stats().heapLimitBytes
+                try check(limit >= 16 << 20 && limit < 1 << 30, "V8's limit is \(limit) bytes")
+                do {
+                    try runtime.eval(
+                        "let s = 'x'; const all = []; for (;;) { all.push(s); s = s + s.slice(0, 1000) + 'y' }")
+                    try check(false, "the script ended")
+                } catch let error as RuntimeError {
+                    try check(error == .heapLimitExceeded(limit), "the error is \(error), the limit \(limit)")
+                    try check(!error.description.contains(" 0 bytes"), "the message is \(error)")
+                }
+                try check(runtime.isClosed, "the runtime is still open")
+            }
+        }
+    }
+
     /// A value too deep to copy holds a function: the same conversion error as one without,
     /// where the copy that turns functions into handles used to end in V8's RangeError.
     @Test func aDeepValueHoldingAFunctionIsAConversionError() throws {
