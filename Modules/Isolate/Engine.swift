@@ -652,9 +652,11 @@ final class Engine: @unchecked Sendable {
                 throw RuntimeError.conversion(error.description)
             }
         case CV8_EXCEPTION:
-            // A Swift error thrown into JavaScript and come back unchanged is itself again.
-            if let original = originalHostError() { throw original }
-            throw JavaScriptError(result)
+            // A Swift error thrown into JavaScript and come back unchanged is itself again; one
+            // whose name or message JavaScript changed is what JavaScript made of it.
+            let thrown = JavaScriptError(result)
+            if let original = originalHostError(unlessChanged: thrown) { throw original }
+            throw thrown
         case CV8_TERMINATED:
             throw stopError()
         case CV8_HEAP_LIMIT:

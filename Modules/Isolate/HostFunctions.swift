@@ -114,12 +114,20 @@ extension Engine {
         var ops: [Op] = []
         /// Swift errors thrown into JavaScript, kept so that one coming back unchanged is the
         /// original again. The oldest are dropped past `keptErrors`.
-        var errors: [UInt32: any Error] = [:]
+        var errors: [UInt32: KeptError] = [:]
         var errorOrder: [UInt32] = []
         var nextErrorID: UInt32 = 1
     }
 
     static let keptErrors = 1_000
+
+    /// A Swift error thrown into JavaScript, with the name and message JavaScript got for it: if
+    /// they come back as they were, the exception is the Swift error again.
+    struct KeptError {
+        var error: any Error
+        var name: String
+        var message: String
+    }
 
     /// A registered op.
     struct Op {

@@ -45,6 +45,49 @@ import Testing
     }
 }
 
+extension HostErrorTests {
+    struct Overdrawn: Error, CustomStringConvertible {
+        var amount: Int
+        var description: String { "overdrawn by \(amount)" }
+    }
+
+    /// A Swift error that JavaScript changed and rethrew is what JavaScript made of it: before,
+    /// Swift got the original back, whatever the script had done to it.
+    @Test func aSwiftErrorThatJavaScriptChangedIsAJavaScriptError() async throws {
+        let runtime = try Runtime()
+        defer { runtime.close() }
+        try runtime.bind("withdraw") { (amount: Int) throws -> Int in throw Overdrawn(amount: amount) }
+        try runtime.bind("later") { (amount: Int) async throws -> Int in throw Overdrawn(amount: amount) }
+
+        let message = #expect(throws: JavaScriptError.self) {
+            try runtime.eval("try { withdraw(5) } catch (e) { e.message = 'changed'; throw e }")
+        }
+        #expect(message?.name == "Overdrawn")
+        #expect(message?.message == "changed")
+        #expect(message?.stack?.hasPrefix("Overdrawn: changed") == true)
+
+        let name = #expect(throws: JavaScriptError.self) {
+            try runtime.eval("try { withdraw(5) } catch (e) { e.name = 'Refused'; throw e }")
+        }
+        #expect(name?.name == "Refused")
+        #expect(name?.message == "overdrawn by 5")
+
+        // Through a promise too.
+        let rejected = await #expect(throws: JavaScriptError.self) {
+            try await runtime.evalAsync("later(3).catch(e => { e.message = 'later, changed'; throw e })")
+        }
+        #expect(rejected?.message == "later, changed")
+
+        // Unchanged, or changed only where a JavaScriptError does not show it, it is the
+        // original still.
+        let same = #expect(throws: Overdrawn.self) {
+            try runtime.eval("try { withdraw(7) } catch (e) { e.code = 42; throw e }")
+        }
+        #expect(same?.amount == 7)
+        await #expect(throws: Overdrawn.self) { try await runtime.evalAsync("later(8).catch(e => { throw e })") }
+    }
+}
+
 /// Typed bindings, function handles and untyped ones, each recursing through the host.
 func expectReentrantRangeError() throws {
     let runtime = try Runtime()
