@@ -176,6 +176,7 @@ final class Engine: @unchecked Sendable {
         heapLimit = config.maxHeapSize ?? Int(readHeap().heap_limit_bytes)
         control.withLock { $0.isolate = IsolateHandle(pointer: isolate) }
         do {
+            try installOpDispatchers()
             if let bootstrap = config.bootstrap { _ = try evaluate(bootstrap, name: "<bootstrap>") }
             started.succeed(())
         } catch {
@@ -426,9 +427,10 @@ final class Engine: @unchecked Sendable {
 
     /// Runs `work` on the runtime thread as one call and blocks until it returns, stopping it
     /// at `timeout`. On the runtime thread itself (a call from inside a host function), it
-    /// runs in place.
+    /// runs in place. A call of no `kind` (binding a function or a value) is not counted in
+    /// the stats.
     func perform<T: Sendable>(
-        _ kind: RuntimeStats.ExecutionKind, timeout: Duration?, _ work: @escaping @Sendable (Engine) throws -> T
+        _ kind: RuntimeStats.ExecutionKind?, timeout: Duration?, _ work: @escaping @Sendable (Engine) throws -> T
     ) throws -> T {
         if isOnRuntimeThread { return try work(self) }
         try Self.refuseSpentTimeout(timeout)
@@ -439,7 +441,7 @@ final class Engine: @unchecked Sendable {
             guard let engine else { return completion.fail(self.endingError) }
             let start = ContinuousClock.now
             completion.complete(Result { try engine.running(call, limit: limit) { try work(engine) } })
-            engine.record(kind, since: start)
+            if let kind { engine.record(kind, since: start) }
         }
         guard accepted else { throw endingError }
         let watchdog = limit.map { startWatchdog(for: call, after: $0, failing: completion) }

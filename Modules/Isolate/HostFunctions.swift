@@ -75,7 +75,8 @@ extension Runtime {
     {
         try Self.validate(path)
         let binding = Engine.HostBinding(name: path.joined(separator: "."), function: function, permission: permission)
-        try engine.perform(.evalSync, timeout: nil) { engine in try engine.install(binding, at: path) }
+        // Not an evaluation: no kind, so RuntimeStats does not count it.
+        try engine.perform(nil, timeout: nil) { engine in try engine.install(binding, at: path) }
     }
 
     /// Registers an op, callable from JavaScript as `__host_op_sync__(id, ...arguments)` or, for
@@ -83,7 +84,7 @@ extension Runtime {
     package func registerOp(_ name: String, _ function: HostFunction, requires permission: Permission? = nil) throws
         -> Int
     {
-        try engine.perform(.evalSync, timeout: nil) { engine in
+        try engine.perform(nil, timeout: nil) { engine in
             try engine.registerOp(Engine.Op(name: name, function: function, permission: permission))
         }
     }
@@ -94,7 +95,7 @@ extension Runtime {
     /// `value`; function handles in it are the functions again.
     package func installValue(_ value: JSValue, at path: [String]) throws {
         try Self.validate(path)
-        try engine.perform(.evalSync, timeout: nil) { engine in try engine.set(value, at: path) }
+        try engine.perform(nil, timeout: nil) { engine in try engine.set(value, at: path) }
     }
 
     /// A property path for the shim: one or more names, none empty.
@@ -168,12 +169,16 @@ extension Engine {
     }
 
     fileprivate func registerOp(_ op: Op) throws -> Int {
-        if host.ops.isEmpty {
-            try install(HostBinding(opDispatcherIsAsync: false), at: ["__host_op_sync__"])
-            try install(HostBinding(opDispatcherIsAsync: true), at: ["__host_op_async__"])
-        }
         host.ops.append(op)
         return host.ops.count
+    }
+
+    /// Installs `__host_op_sync__` and `__host_op_async__`, when the runtime is created: a call
+    /// with an id that no op has is a TypeError, before any op is registered too (not a
+    /// ReferenceError for a missing global).
+    func installOpDispatchers() throws {
+        try install(HostBinding(opDispatcherIsAsync: false), at: ["__host_op_sync__"])
+        try install(HostBinding(opDispatcherIsAsync: true), at: ["__host_op_async__"])
     }
 
     fileprivate func install(_ binding: HostBinding, at path: [String]) throws {

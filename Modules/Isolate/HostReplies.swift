@@ -60,7 +60,9 @@ extension Engine {
         reply.status = Int32(CV8_EXCEPTION.rawValue)
         // First: dropping the oldest kept error may run a deinit, which must not find the
         // storage half written.
-        reply.error_id = keep(KeptError(error: error, name: errorName, message: message))
+        // The runtime's own TypeErrors (an unknown op) are not kept: their Swift type is
+        // internal, so uncaught they reach Swift as the JavaScriptError they are.
+        reply.error_id = error is HostTypeError ? 0 : keep(KeptError(error: error, name: errorName, message: message))
         let storage = replies
         storage.start(textBytes: message.utf8.count + errorName.utf8.count)
         let text = storage.scalar(.string(message))
