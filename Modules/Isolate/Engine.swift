@@ -687,18 +687,42 @@ final class Engine: @unchecked Sendable {
         return .function(JSFunction(reference: FunctionHandle(engine: self, id: id, name: text)))
     }
 
-    /// Calls function `id` with `arguments`, on the runtime thread; `awaiting` resolves the
-    /// result like `Promise.resolve`, so the result may be pending.
-    func callFunction(_ id: UInt32, _ arguments: [JSValue], awaiting: Bool) throws -> cv8_result {
+    /// Calls function `id` with `arguments`, and `receiver` as `this` (undefined when `nil`),
+    /// on the runtime thread; `awaiting` resolves the result like `Promise.resolve`, so the
+    /// result may be pending.
+    func callFunction(_ id: UInt32, _ arguments: [JSValue], receiver: JSValue? = nil, awaiting: Bool) throws
+        -> cv8_result
+    {
+        try encodeArguments(receiver.map { [$0] + arguments } ?? arguments)
+        return argumentBuffer.withUnsafeBufferPointer { bytes in
+            cv8_function_call(isolate, id, bytes.baseAddress, bytes.count, receiver != nil, awaiting)
+        }
+    }
+
+    /// Calls the method `name` of the value at `path` (from globalThis) with that value as
+    /// `this`, on the runtime thread; `awaiting` as for ``callFunction(_:_:receiver:awaiting:)``.
+    func callMethod(_ name: String, on path: [String], _ arguments: [JSValue], awaiting: Bool) throws -> cv8_result {
+        try encodeArguments(arguments)
+        var name = name
+        return withPath(path) { names, lengths in
+            name.withUTF8 { method in
+                argumentBuffer.withUnsafeBufferPointer { bytes in
+                    cv8_call_method(
+                        isolate, names, lengths, path.count, method.baseAddress, method.count, bytes.baseAddress,
+                        bytes.count, awaiting)
+                }
+            }
+        }
+    }
+
+    /// Writes a call's arguments into `argumentBuffer`, as one array in V8's format.
+    private func encodeArguments(_ arguments: [JSValue]) throws {
         do {
             try V8ValueWriter.encode(
                 .array(arguments), into: &argumentBuffer, limits: config.conversionLimits, isArgumentList: true,
                 functionID: functionID)
         } catch {
             throw RuntimeError.conversion(error.description)
-        }
-        return argumentBuffer.withUnsafeBufferPointer { bytes in
-            cv8_function_call(isolate, id, bytes.baseAddress, bytes.count, awaiting)
         }
     }
 

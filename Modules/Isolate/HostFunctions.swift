@@ -212,7 +212,7 @@ extension Engine {
 
     /// Calls `body` with `path` as the shim takes it: C strings and their byte lengths, valid
     /// during the call.
-    private func withPath(
+    func withPath(
         _ path: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> cv8_result
     ) -> cv8_result {
         let names = path.map { Array($0.utf8CString) }

@@ -301,12 +301,20 @@ uint32_t cv8_last_host_error(cv8_isolate *isolate);
 
 // MARK: - Function handles (functions.cc)
 
-/// Calls the function `function_id` with `this` undefined and the arguments in `arguments`
-/// (an array in V8's serialization format, version 13-15; host objects in it are function
-/// ids written as a uint32), then performs a microtask checkpoint. The result is as
-/// cv8_eval's, `await_result` included. CV8_UNSERIALIZABLE when the id is unknown.
+/// Calls the function `function_id` with the arguments in `arguments` (an array in V8's
+/// serialization format, version 13-15; host objects in it are function ids written as a
+/// uint32), then performs a microtask checkpoint. `this` is undefined, or with `has_receiver`
+/// the array's first element (the arguments are the rest). The result is as cv8_eval's,
+/// `await_result` included. CV8_UNSERIALIZABLE when the id is unknown.
 cv8_result cv8_function_call(cv8_isolate *isolate, uint32_t function_id, const uint8_t *arguments,
-                             size_t arguments_length, bool await_result);
+                             size_t arguments_length, bool has_receiver, bool await_result);
+/// Calls the method `name` of the value at `path` (`count` property names from globalThis,
+/// read as `a.b.c` reads them, none created; `count` 0 for globalThis itself) with that value
+/// as `this`, and the arguments as cv8_function_call takes them. A TypeError when a value on the
+/// way is null or undefined, or the method is not a function. The result is as cv8_eval's.
+cv8_result cv8_call_method(cv8_isolate *isolate, const char *const *path, const size_t *lengths, size_t count,
+                           const char *name, size_t name_length, const uint8_t *arguments, size_t arguments_length,
+                           bool await_result);
 /// The `name` of the function `function_id` in UTF-8 (`*length` bytes, valid until the next call
 /// that takes the isolate); "" when the id is unknown. For handles that arrive inside a value.
 const char *cv8_function_name(cv8_isolate *isolate, uint32_t function_id, size_t *length);
