@@ -165,7 +165,7 @@ final class Engine: @unchecked Sendable {
         options.host = cv8_host(
             context: Unmanaged.passUnretained(self).toOpaque(), console: consoleCallback, wake: wakeCallback,
             call: hostCallback, import_module: importModuleCallback, link_module: linkModuleCallback,
-            resolve_module: resolveModuleCallback, timer_starting: timerStartingCallback)
+            resolve_module: resolveModuleCallback, timer_starting: timerStartingCallback, uncaught: uncaughtCallback)
         guard let isolate = cv8_isolate_new(&options) else {
             started.fail(RuntimeError.creationFailed("V8 could not create an isolate and its context"))
             finished.succeed(())
@@ -195,8 +195,14 @@ final class Engine: @unchecked Sendable {
                 for job in batch.jobs { job(nil) }
                 break
             }
-            for job in batch.jobs { job(self) }
+            // Unhandled rejections are reported once the JavaScript that made them has run, with
+            // its microtasks, as Node does: after each job, each timer (the shim), the turn.
+            for job in batch.jobs {
+                job(self)
+                reportUncaught()
+            }
             runEventLoopTurn()
+            reportUncaught()
             if !idleWaiters.isEmpty && nextTimer == nil && pending.isEmpty && modules.isIdle && asyncCalls.count == 0 {
                 wakeIdleWaiters()
             }
@@ -273,6 +279,16 @@ final class Engine: @unchecked Sendable {
         turn = (
             current.call, limit.map { startWatchdog(for: current.call, after: $0, failing: Completion<Void>?.none) }
         )
+    }
+
+    /// After a job or the event loop's turn: promises rejected meanwhile that still have no
+    /// handler go to ``RuntimeConfig/onUncaughtError``. Reading them may run getters: bounded as
+    /// the event loop's own work is (``forWaitingCalls(_:)``).
+    private func reportUncaught() {
+        guard cv8_has_uncaught(isolate) else { return }
+        forWaitingCalls { isStopping in
+            if !isStopping() { cv8_report_uncaught(isolate) }
+        }
     }
 
     /// Completes the async calls whose promises have settled.
@@ -656,7 +672,7 @@ final class Engine: @unchecked Sendable {
         case CV8_EXCEPTION:
             // A Swift error thrown into JavaScript and come back unchanged is itself again; one
             // whose name or message JavaScript changed is what JavaScript made of it.
-            let thrown = JavaScriptError(result)
+            let thrown = JavaScriptError(record: result)
             if let original = originalHostError(unlessChanged: thrown) { throw original }
             throw thrown
         case CV8_TERMINATED:
@@ -822,7 +838,7 @@ struct IsolateHandle: @unchecked Sendable {
 
 extension JavaScriptError {
     /// The error described by the shim's error record (see Modules/Platform/CV8/errors.cc).
-    fileprivate init(_ result: cv8_result) {
+    init(record result: cv8_result) {
         let record =
             (try? V8ValueReader.decode(UnsafeRawBufferPointer(start: result.data, count: result.length))) ?? .undefined
         let isError = record["isError"]?.boolValue ?? false

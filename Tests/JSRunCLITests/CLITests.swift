@@ -142,6 +142,42 @@ import Testing
         #expect(largest.stderr.hasPrefix("Uncaught RangeError: Maximum call stack size exceeded"), "\(largest)")
     }
 
+    /// Issue "Hostile code", part 6: as Node does, jsrun fails on a promise rejected with no
+    /// handler and on a timer's exception, and stops there; before, both were silent (exit 0).
+    @Test func anUnhandledRejectionFailsAsInNode() throws {
+        let run = try JSRunProcess.run(["-c", "Promise.reject(new Error('lost')); 5"])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stdout == "5\n")
+        #expect(run.stderr == "Uncaught (in promise) Error: lost\n    at <eval>:1:16\n")
+        // It stops the script's later work.
+        let later = try JSRunProcess.run([
+            "--console", "-c",
+            "setTimeout(() => Promise.reject(new TypeError('in a timer')), 1); setTimeout(() => console.log('never'), 50)",
+        ])
+        #expect(later.status == 1, "\(later)")
+        #expect(!later.stdout.contains("never"), "\(later)")
+        #expect(later.stderr.hasPrefix("Uncaught (in promise) TypeError: in a timer\n    at "), "\(later)")
+        let module = try JSRunProcess.run(["--module", "-c", "Promise.reject(7); await null"])
+        #expect(module.status == 1, "\(module)")
+        #expect(module.stderr == "Uncaught (in promise) 7\n", "\(module)")
+        // A rejection handled in time is no failure.
+        let handled = try JSRunProcess.run([
+            "-c", "const p = Promise.reject(new Error('x')); p.catch(() => {}); 'fine'",
+        ])
+        #expect(handled.status == 0, "\(handled)")
+        #expect(handled.stdout == "fine\n")
+    }
+
+    @Test func anUncaughtTimerExceptionFailsAsInNode() throws {
+        let run = try JSRunProcess.run([
+            "--console", "-c",
+            "setTimeout(() => { throw new Error('tick') }, 1); setTimeout(() => console.log('never'), 50); 'now'",
+        ])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stdout == "now\n", "\(run)")
+        #expect(run.stderr == "Uncaught Error: tick\n    at <eval>:1:26\n", "\(run)")
+    }
+
     @Test func valuesWithoutARepresentationAreReportedNotCrashed() throws {
         let run = try JSRunProcess.run(["-c", "[Symbol('s')]"])
         #expect(run.status == 1)

@@ -30,6 +30,21 @@ struct cv8_timer {
 
 struct cv8_isolate;
 
+// A promise rejected with no handler, until the turn ends or it gets one (uncaught.cc).
+struct cv8_rejection {
+    v8::Global<v8::Promise> promise;  // empty once it got a handler
+    v8::Global<v8::Value> reason;
+    int hash = 0;  // the promise's identity hash
+};
+
+// The rejections of the event loop's turn (uncaught.cc): in order, indexed by the promise's
+// identity hash, and how many were past the most it keeps.
+struct cv8_uncaught {
+    std::vector<cv8_rejection> rejections;
+    std::unordered_multimap<int, size_t> by_hash;
+    size_t untracked = 0;
+};
+
 // The modules of an isolate (modules.cc).
 struct cv8_modules;
 
@@ -109,6 +124,8 @@ struct cv8_isolate {
     std::unordered_set<cv8_promise *> promises;
     // Compiled modules and pending imports (modules.cc).
     cv8_modules *modules = nullptr;
+    // Promises rejected with no handler in this turn of the event loop (uncaught.cc).
+    cv8_uncaught uncaught;
 };
 
 namespace cv8 {
@@ -134,6 +151,18 @@ void clear_timers(cv8_isolate *state);
 // releases every module and pending import at dispose.
 void install_modules(cv8_isolate *state);
 void clear_modules(cv8_isolate *state);
+
+// uncaught.cc: tracks promises rejected without a handler (at creation); releases them (at
+// dispose).
+void install_uncaught(cv8_isolate *state);
+void clear_uncaught(cv8_isolate *state);
+
+// uncaught.cc: forgets `promise`'s rejection, which the host handles (a result it awaited).
+void forget_rejection(cv8_isolate *state, v8::Local<v8::Promise> promise);
+
+// uncaught.cc: sends the exception `try_catch` caught, which nobody else will see (a timer's
+// callback threw it), to the host as uncaught from `origin` (a cv8_uncaught_origin).
+void report_uncaught(cv8_isolate *state, v8::Local<v8::Context> context, v8::TryCatch &try_catch, int origin);
 
 // A new id from `next` for a table of ids: never 0 (which stands for none), never one still in
 // `in_use`, even once ids wrap after 2^32.

@@ -92,6 +92,8 @@ typedef struct cv8_host_reply {
     size_t count;
 } cv8_host_reply;
 
+struct cv8_result;
+
 /// What the host (Swift) gives an isolate to call back. Every callback gets `context`.
 typedef struct cv8_host {
     void *context;
@@ -129,7 +131,18 @@ typedef struct cv8_host {
     /// `limit_ms` (0: none), as cv8_set_owner said when the timer was set. The host bounds the
     /// callback and the microtasks after it by that limit.
     void (*timer_starting)(void *context, uint64_t owner, double limit_ms);
+    /// An error that no caller gets, from `origin` (a cv8_uncaught_origin): `error` is
+    /// CV8_EXCEPTION with its error record, as a call's would be (valid during this call).
+    void (*uncaught)(void *context, int origin, const struct cv8_result *error);
 } cv8_host;
+
+/// Where an error that no caller gets comes from (cv8_host.uncaught).
+typedef enum cv8_uncaught_origin {
+    /// A promise was rejected and had no handler at the end of the event loop's turn.
+    CV8_UNCAUGHT_REJECTION = 0,
+    /// A timer's callback threw.
+    CV8_UNCAUGHT_TIMER = 1,
+} cv8_uncaught_origin;
 
 
 
@@ -264,7 +277,8 @@ void cv8_run_pending_tasks(cv8_isolate *isolate);
 
 /// Runs the timers (`setTimeout`, `setInterval`) that are due, in due order, each followed by a
 /// microtask checkpoint; timers added meanwhile wait for the next call. An exception a timer
-/// throws goes to the console callback as an error. Returns the milliseconds until the next
+/// throws goes to cv8_host.uncaught (CV8_UNCAUGHT_TIMER), then the promises its callback
+/// rejected without a handler (cv8_report_uncaught). Returns the milliseconds until the next
 /// timer is due (0 when one is due already), or -1 when no timer is pending. CV8_TERMINATED or
 /// CV8_HEAP_LIMIT in `*status` when execution was stopped meanwhile, else CV8_OK; a timer whose
 /// callback was stopped is cleared, an interval too.
@@ -298,6 +312,19 @@ cv8_result cv8_set(cv8_isolate *isolate, const char *const *path, const size_t *
 void cv8_resolver_settle(cv8_isolate *isolate, uint32_t resolver, cv8_host_reply reply);
 /// The host error id carried by the exception of the last CV8_EXCEPTION result, 0 if none.
 uint32_t cv8_last_host_error(cv8_isolate *isolate);
+
+// MARK: - Uncaught errors (uncaught.cc)
+
+/// Whether promises were rejected without a handler since the last cv8_report_uncaught (and
+/// still have none).
+bool cv8_has_uncaught(cv8_isolate *isolate);
+/// Sends each promise rejected without a handler since the last call, that still has none, to
+/// cv8_host.uncaught (CV8_UNCAUGHT_REJECTION), in the order they were rejected: call it once
+/// the JavaScript that may reject them has run with its microtasks (a job, a turn of the event
+/// loop; cv8_timers_run calls it after each callback). Runs getters of the reasons (their `name`, `message`,
+/// `stack`); nothing while a termination is in force (they wait for the next call). At most
+/// 1000 rejections are kept a turn; the rest are counted and sent as one Error that says so.
+void cv8_report_uncaught(cv8_isolate *isolate);
 
 // MARK: - Function handles (functions.cc)
 
