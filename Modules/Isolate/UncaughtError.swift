@@ -3,7 +3,8 @@ import JSRunConvert
 import Logging
 
 /// An error that no caller gets: a promise rejected with no handler, or an exception thrown by
-/// a timer's callback. The runtime hands each to ``RuntimeConfig/onUncaughtError``.
+/// a timer's callback or a `queueMicrotask` callback. The runtime hands each to
+/// ``RuntimeConfig/onUncaughtError``.
 ///
 /// ```swift
 /// let config = RuntimeConfig(onUncaughtError: { uncaught in
@@ -28,6 +29,9 @@ public struct UncaughtError: Error, Sendable, Equatable, CustomStringConvertible
         case unhandledRejection
         /// A timer's callback (`setTimeout`, `setInterval`) threw. The other timers run on.
         case timer
+        /// A callback that V8 runs on its own threw: a `queueMicrotask` callback, a
+        /// `FinalizationRegistry`'s cleanup. The other microtasks run on.
+        case microtask
     }
 
     /// Where the error came from.
@@ -50,7 +54,7 @@ public struct UncaughtError: Error, Sendable, Equatable, CustomStringConvertible
         guard error.name != nil else { return error.message }
         switch origin {
         case .unhandledRejection: return "Uncaught (in promise) \(error)"
-        case .timer: return "Uncaught \(error)"
+        case .timer, .microtask: return "Uncaught \(error)"
         }
     }
 }
@@ -59,9 +63,13 @@ extension Engine {
     /// An uncaught error from the shim, on the runtime thread: to the configured handler, or
     /// reported by default.
     func uncaught(_ origin: Int32, _ result: cv8_result) {
-        let error = UncaughtError(
-            origin: origin == Int32(CV8_UNCAUGHT_TIMER.rawValue) ? .timer : .unhandledRejection,
-            error: JavaScriptError(record: result))
+        let from: UncaughtError.Origin =
+            switch UInt32(origin) {
+            case CV8_UNCAUGHT_TIMER.rawValue: .timer
+            case CV8_UNCAUGHT_MICROTASK.rawValue: .microtask
+            default: .unhandledRejection
+            }
+        let error = UncaughtError(origin: from, error: JavaScriptError(record: result))
         if let handler = config.onUncaughtError {
             handler(error)
         } else {

@@ -103,6 +103,22 @@ import Testing
         #expect(errors.last?.description == "Uncaught a string")
     }
 
+    /// A queueMicrotask callback that throws: V8 printed it on standard output itself, and
+    /// the call went on.
+    @Test func aMicrotaskExceptionReachesTheHook() async throws {
+        let heard = Heard()
+        let runtime = try runtime(heard)
+        defer { runtime.close() }
+        let value = try runtime.eval(
+            "globalThis.ran = []; queueMicrotask(() => { throw new RangeError('micro') }); queueMicrotask(() => ran.push(2)); 1"
+        )
+        #expect(value == 1)
+        #expect(try runtime.eval("ran") == [2])
+        let errors = heard.all
+        #expect(errors.map(\.origin) == [.microtask])
+        #expect(errors.first?.description.hasPrefix("Uncaught RangeError: micro\n    at <eval>:1:") == true)
+    }
+
     /// Past a thousand in one turn, the rest are counted and reported as one error.
     @Test func aFloodOfRejectionsIsBounded() async throws {
         let heard = Heard()

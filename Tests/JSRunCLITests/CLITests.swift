@@ -176,6 +176,11 @@ import Testing
         #expect(run.status == 1, "\(run)")
         #expect(run.stdout == "now\n", "\(run)")
         #expect(run.stderr == "Uncaught Error: tick\n    at <eval>:1:26\n", "\(run)")
+        // A queueMicrotask callback's exception too (V8 printed it on standard output).
+        let micro = try JSRunProcess.run(["-c", "queueMicrotask(() => { throw new Error('m') }); 5"])
+        #expect(micro.status == 1, "\(micro)")
+        #expect(micro.stdout.isEmpty, "\(micro)")
+        #expect(micro.stderr == "Uncaught Error: m\n    at <eval>:1:30\n", "\(micro)")
     }
 
     @Test func valuesWithoutARepresentationAreReportedNotCrashed() throws {

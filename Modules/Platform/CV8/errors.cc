@@ -157,6 +157,11 @@ cv8_result cv8::caught(cv8_isolate *state, Local<Context> context, v8::TryCatch 
     return record(state, context, try_catch.Exception(), try_catch.Message(), "Uncaught ");
 }
 
+cv8_result cv8::uncaught_exception(cv8_isolate *state, Local<Context> context, Local<Value> exception,
+                                   Local<v8::Message> message) {
+    return record(state, context, exception, message, "Uncaught ");
+}
+
 cv8_result cv8::rejection(cv8_isolate *state, Local<Context> context, Local<Value> reason) {
     Local<v8::Message> message = v8::Exception::CreateMessage(state->isolate, reason);
     return record(state, context, reason, message, "Uncaught (in promise) ");

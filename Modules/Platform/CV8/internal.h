@@ -269,6 +269,11 @@ cv8_result serialize_quietly(cv8_isolate *state, v8::Local<v8::Context> context,
 cv8_result caught(cv8_isolate *state, v8::Local<v8::Context> context,
                   v8::TryCatch &try_catch);
 
+// errors.cc: the result for an exception that V8 reported itself, with its message (one a
+// microtask threw).
+cv8_result uncaught_exception(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
+                              v8::Local<v8::Message> message);
+
 // errors.cc: the result for a rejected promise's reason.
 cv8_result rejection(cv8_isolate *state, v8::Local<v8::Context> context,
                      v8::Local<v8::Value> reason);

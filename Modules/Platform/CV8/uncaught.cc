@@ -1,5 +1,7 @@
-// Errors that no caller gets: a promise rejected with no handler, and an exception a timer's
-// callback threw. Both go to the host (cv8_host.uncaught) as error records.
+// Errors that no caller gets: a promise rejected with no handler, an exception a timer's
+// callback threw, and one that a callback V8 runs itself threw (a queueMicrotask callback, a
+// FinalizationRegistry's cleanup: V8 reports those to its message listeners, and with none it
+// printed them on standard output). All go to the host (cv8_host.uncaught) as error records.
 //
 // A rejection is reported once the JavaScript that made it has run with its microtasks (a job,
 // a timer's callback, a turn of the event loop: cv8_report_uncaught), as Node reports one: V8 says when a promise is rejected without a handler
@@ -72,6 +74,18 @@ void send(cv8_isolate *state, int origin, const cv8_result &record) {
     state->host.uncaught(state->host.context, origin, &record);
 }
 
+// An exception that V8 reports itself: the shim's own TryCatches are not verbose, so only one
+// that no TryCatch saw (a microtask's) gets here. V8 calls this inside a TryCatch of its own.
+void on_message(Local<v8::Message> message, Local<Value> exception) {
+    v8::Isolate *isolate = message->GetIsolate();
+    auto *state = static_cast<cv8_isolate *>(isolate->GetData(kStateSlot));
+    if (state == nullptr || cv8::stopping(state) || isolate->IsExecutionTerminating()) return;
+    v8::HandleScope handle_scope(isolate);
+    Local<v8::Context> context = state->context.Get(isolate);
+    v8::Context::Scope context_scope(context);
+    send(state, CV8_UNCAUGHT_MICROTASK, cv8::uncaught_exception(state, context, exception, message));
+}
+
 }  // namespace
 
 void cv8::forget_rejection(cv8_isolate *state, Local<v8::Promise> promise) {
@@ -88,7 +102,10 @@ void cv8::forget_rejection(cv8_isolate *state, Local<v8::Promise> promise) {
     }
 }
 
-void cv8::install_uncaught(cv8_isolate *state) { state->isolate->SetPromiseRejectCallback(track); }
+void cv8::install_uncaught(cv8_isolate *state) {
+    state->isolate->SetPromiseRejectCallback(track);
+    state->isolate->AddMessageListenerWithErrorLevel(on_message, v8::Isolate::kMessageError);
+}
 
 void cv8::clear_uncaught(cv8_isolate *state) {
     state->uncaught.rejections.clear();

@@ -142,6 +142,9 @@ typedef enum cv8_uncaught_origin {
     CV8_UNCAUGHT_REJECTION = 0,
     /// A timer's callback threw.
     CV8_UNCAUGHT_TIMER = 1,
+    /// A callback that V8 runs itself threw: a `queueMicrotask` callback, a
+    /// FinalizationRegistry's cleanup.
+    CV8_UNCAUGHT_MICROTASK = 2,
 } cv8_uncaught_origin;
 
 
