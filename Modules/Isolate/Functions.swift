@@ -187,7 +187,7 @@ extension Runtime {
     ///
     /// - Throws: ``JavaScriptError`` when the method throws, and a `TypeError` when a value on
     ///   the way is `null` or `undefined` or the method is not a function; otherwise what
-    ///   ``/JSRunConvert/JSFunction/call(_:timeout:)`` throws.
+    ///   ``JSRunConvert/JSFunction/call(_:timeout:)`` throws.
     @discardableResult
     public func callMethod(_ name: String, on path: String, _ arguments: JSValue..., timeout: Duration? = nil)
         throws -> JSValue

@@ -19,8 +19,10 @@ import Logging
 /// call, the timer's callback, the event loop's turn), as Node reports one: a promise that gets
 /// its handler by then (`const p = Promise.reject(e); p.catch(f)`, an `await` on a rejected
 /// promise, a handler added in a microtask) is not reported. One that gets a handler only
-/// later was reported all the same. A promise that a call of the host awaits (``Runtime/evalAsync(_:name:timeout:)``,
-/// ``/JSRunConvert/JSFunction/callAsync(_:timeout:)``) is that call's: its rejection is the
+/// later was reported all the same.
+///
+/// A promise that a call of the host awaits (``Runtime/evalAsync(_:name:timeout:)``,
+/// ``JSRunConvert/JSFunction/callAsync(_:timeout:)``) is that call's: its rejection is the
 /// call's error, never an uncaught one.
 public struct UncaughtError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What did not catch the error.

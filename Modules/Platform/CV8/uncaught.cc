@@ -4,10 +4,10 @@
 // printed them on standard output). All go to the host (cv8_host.uncaught) as error records.
 //
 // A rejection is reported once the JavaScript that made it has run with its microtasks (a job,
-// a timer's callback, a turn of the event loop: cv8_report_uncaught), as Node reports one: V8 says when a promise is rejected without a handler
-// (kPromiseRejectWithNoHandler) and when one gets a handler after all
-// (kPromiseHandlerAddedAfterReject), so a rejection handled later in the same turn is not
-// reported. Promises the host waits for are marked as handled (eval.cc, modules.cc).
+// a timer's callback, a turn of the event loop: cv8_report_uncaught), as Node reports one. V8
+// says when a promise is rejected without a handler (kPromiseRejectWithNoHandler) and when one
+// gets a handler after all (kPromiseHandlerAddedAfterReject), so a rejection handled by then is
+// not reported. Promises the host waits for are marked as handled (eval.cc, modules.cc).
 #include "internal.h"
 
 #include <utility>
