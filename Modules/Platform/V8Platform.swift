@@ -44,12 +44,13 @@ public enum V8Platform {
     /// Sets V8 command-line flags, such as `"--expose-gc --stack-size=2000"`.
     ///
     /// V8 reads its flags once, when it initialises, so this must be called before the first
-    /// runtime is created. Calls add up: later flags override earlier ones. V8 ignores flags it
-    /// does not know.
+    /// runtime is created. Calls add up: later flags override earlier ones. V8 prints an error
+    /// on standard error for a flag it does not know, and ignores the rest of that string.
     ///
     /// A `--stack-size` (also spelt `--stack_size`, `-stack-size`, with its value after `=` or
     /// as the next word) must be a whole number of KiB from 1 to ``maximumStackSize``: a
-    /// string with another one is refused whole, and none of its flags is set.
+    /// string with another one is refused whole, and none of its flags is set. The runtimes
+    /// stop JavaScript at the last `--stack-size` given (even one after a flag V8 did not know).
     ///
     /// - Throws: ``V8PlatformError/alreadyInitialized(flags:)`` once V8 is initialised;
     ///   ``V8PlatformError/invalidFlags(flags:reason:)`` for a `--stack-size` out of range.

@@ -119,6 +119,33 @@ import Testing
         #expect(errors.first?.description.hasPrefix("Uncaught RangeError: micro\n    at <eval>:1:") == true)
     }
 
+    /// The hook may call its runtime, which runs in place, for each origin.
+    @Test func theHookMayCallItsRuntime() async {
+        await #expect(processExitsWith: .success) {
+            await inChildProcess {
+                let box = Mutex<Runtime?>(nil)
+                let runtime = try Runtime(
+                    RuntimeConfig(onUncaughtError: { uncaught in
+                        let runtime = box.withLock { $0 }
+                        _ = try? runtime?.eval("reported.push('\(uncaught.origin)')")
+                    }))
+                box.withLock { $0 = runtime }
+                defer { runtime.close() }
+                try runtime.eval(
+                    """
+                    globalThis.reported = [];
+                    Promise.reject(new Error('r'));
+                    setTimeout(() => { throw new Error('t') });
+                    queueMicrotask(() => { throw new Error('m') });
+                    0
+                    """)
+                try await runtime.waitUntilIdle()
+                let reported = try runtime.eval("reported")
+                try check(reported == ["microtask", "unhandledRejection", "timer"], "reported \(reported)")
+            }
+        }
+    }
+
     /// Past a thousand in one turn, the rest are counted and reported as one error.
     @Test func aFloodOfRejectionsIsBounded() async throws {
         let heard = Heard()
