@@ -1,5 +1,6 @@
 import Foundation
 import JSRun
+import Synchronization
 
 /// The code of `docs/guides/Errors.md`; see ``GettingStarted`` for how snippets are marked.
 package enum Errors {
@@ -157,6 +158,23 @@ package enum Errors {
         }
         // end snippet
         return kinds
+    }
+
+    /// Errors that no call gets, given to the runtime's hook.
+    package static func uncaught() async throws -> [String] {
+        // snippet: uncaught
+        let heard = Mutex<[String]>([])
+        let runtime = try Runtime(
+            RuntimeConfig(onUncaughtError: { uncaught in
+                heard.withLock { $0.append("\(uncaught.origin): \(uncaught.error.message)") }
+            }))
+        defer { runtime.close() }
+        try runtime.eval("Promise.reject(new Error('lost')); setTimeout(() => { throw new TypeError('tick') })")
+        try await runtime.waitUntilIdle()
+        // heard: ["unhandledRejection: lost", "timer: tick"]
+        // "\(uncaught)": "Uncaught (in promise) Error: lost" and "Uncaught TypeError: tick", with the stacks
+        // end snippet
+        return heard.withLock { $0 }
     }
 
     /// One `do` with the errors a caller usually tells apart.

@@ -65,18 +65,21 @@ package enum MigratingFromPython {
     }
 
     /// A method taken from an object: its receiver.
-    package static func receiver() throws -> (bound: JSValue, unbound: JSValue) {
+    package static func receiver() throws -> (inPlace: JSValue, bound: JSValue, copy: JSValue, unbound: JSValue) {
         let runtime = try Runtime()
         defer { runtime.close() }
         // snippet: receiver
-        try runtime.eval("globalThis.counter = { n: 41, next() { return ++this.n } }")
-        // jsrun calls a method taken from an object with that object as `this`. JSRun calls every
-        // function with `this` undefined, so bind the method to its object first.
+        try runtime.eval("globalThis.counter = { n: 40, next() { return ++this.n } }")
+        // jsrun calls a method taken from an object with that object as `this`. JSRun calls a
+        // function with `this` undefined: call the method where it lives, or bind it first.
+        let n = try runtime.callMethod("next", on: "counter")  // 41: counter.next()
         let next = try runtime.eval("counter.next.bind(counter)").function!
-        let n = try next.call()  // 42
+        let again = try next.call()  // 42
+        // Or give `this` as a value: the method gets a copy of it.
+        let copy = try runtime.eval("counter.next").function!.call(this: ["n": 1])  // 2
         // end snippet
         let unbound = try runtime.eval("counter.next").function!.call()
-        return (n, unbound)
+        return (n, again, copy, unbound)
     }
 
     /// A function that returns a promise, called without and with `callAsync`.

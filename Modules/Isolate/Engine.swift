@@ -49,6 +49,10 @@ final class Engine: @unchecked Sendable {
     /// The call JavaScript runs on behalf of now, and its limit, as the shim was told.
     private var owner: (call: UInt64, limit: Duration?) = (0, nil)
     private var idleWaiters: [Completion<Void>] = []
+    /// The heap's limit in bytes, for ``RuntimeError/heapLimitExceeded(_:)``: `maxHeapSize`, or
+    /// V8's default as its heap statistics give it when the isolate is new (before the heap
+    /// limit callback raises it to let a stopped script unwind).
+    private var heapLimit = 0
     /// Where function arguments are encoded, reused from call to call.
     private var argumentBuffer: [UInt8] = []
     /// Host functions, and what their calls leave behind (see HostFunctions.swift).
@@ -161,15 +165,18 @@ final class Engine: @unchecked Sendable {
         options.host = cv8_host(
             context: Unmanaged.passUnretained(self).toOpaque(), console: consoleCallback, wake: wakeCallback,
             call: hostCallback, import_module: importModuleCallback, link_module: linkModuleCallback,
-            resolve_module: resolveModuleCallback, timer_starting: timerStartingCallback)
+            resolve_module: resolveModuleCallback, timer_starting: timerStartingCallback, uncaught: uncaughtCallback)
         guard let isolate = cv8_isolate_new(&options) else {
             started.fail(RuntimeError.creationFailed("V8 could not create an isolate and its context"))
             finished.succeed(())
             return
         }
         self.isolate = isolate
+        cv8_isolate_set_stack_size(isolate, V8Platform.stackSize ?? 0)
+        heapLimit = config.maxHeapSize ?? Int(readHeap().heap_limit_bytes)
         control.withLock { $0.isolate = IsolateHandle(pointer: isolate) }
         do {
+            try installOpDispatchers()
             if let bootstrap = config.bootstrap { _ = try evaluate(bootstrap, name: "<bootstrap>") }
             started.succeed(())
         } catch {
@@ -188,8 +195,14 @@ final class Engine: @unchecked Sendable {
                 for job in batch.jobs { job(nil) }
                 break
             }
-            for job in batch.jobs { job(self) }
+            // Unhandled rejections are reported once the JavaScript that made them has run, with
+            // its microtasks, as Node does: after each job, each timer (the shim), the turn.
+            for job in batch.jobs {
+                job(self)
+                reportUncaught()
+            }
             runEventLoopTurn()
+            reportUncaught()
             if !idleWaiters.isEmpty && nextTimer == nil && pending.isEmpty && modules.isIdle && asyncCalls.count == 0 {
                 wakeIdleWaiters()
             }
@@ -259,12 +272,23 @@ final class Engine: @unchecked Sendable {
     fileprivate func timerStarting(owner: UInt64, limitMilliseconds: Double) {
         guard let current = turn else { return }
         control.withLock { $0.timerOwner = owner }
-        let ownLimit = limitMilliseconds > 0 ? Duration.microseconds(Int64(limitMilliseconds * 1000)) : nil
+        // From a Duration, so within Duration's range (not Int64's in microseconds).
+        let ownLimit = limitMilliseconds > 0 ? Duration.milliseconds(limitMilliseconds) : nil
         let limit = [ownLimit, config.timeout].compactMap { $0 }.min()
         current.watchdog.map(Watchdog.shared.cancel)
         turn = (
             current.call, limit.map { startWatchdog(for: current.call, after: $0, failing: Completion<Void>?.none) }
         )
+    }
+
+    /// After a job or the event loop's turn: promises rejected meanwhile that still have no
+    /// handler go to ``RuntimeConfig/onUncaughtError``. Reading them may run getters: bounded as
+    /// the event loop's own work is (``forWaitingCalls(_:)``).
+    private func reportUncaught() {
+        guard cv8_has_uncaught(isolate) else { return }
+        forWaitingCalls { isStopping in
+            if !isStopping() { cv8_report_uncaught(isolate) }
+        }
     }
 
     /// Completes the async calls whose promises have settled.
@@ -296,7 +320,7 @@ final class Engine: @unchecked Sendable {
         noteTimer(wait)
         switch status {
         case CV8_HEAP_LIMIT:
-            end(.heapLimit(config.maxHeapSize ?? 0))
+            end(.heapLimit(heapLimit))
         case CV8_TERMINATED where !isClosed:
             // Stopped by the timeout (a close or terminate ends the loop by itself).
             config.console.emit(.error, arguments: [.string("a timer callback was stopped: \(reason)")])
@@ -419,9 +443,10 @@ final class Engine: @unchecked Sendable {
 
     /// Runs `work` on the runtime thread as one call and blocks until it returns, stopping it
     /// at `timeout`. On the runtime thread itself (a call from inside a host function), it
-    /// runs in place.
+    /// runs in place. A call of no `kind` (binding a function or a value) is not counted in
+    /// the stats.
     func perform<T: Sendable>(
-        _ kind: RuntimeStats.ExecutionKind, timeout: Duration?, _ work: @escaping @Sendable (Engine) throws -> T
+        _ kind: RuntimeStats.ExecutionKind?, timeout: Duration?, _ work: @escaping @Sendable (Engine) throws -> T
     ) throws -> T {
         if isOnRuntimeThread { return try work(self) }
         try Self.refuseSpentTimeout(timeout)
@@ -432,7 +457,7 @@ final class Engine: @unchecked Sendable {
             guard let engine else { return completion.fail(self.endingError) }
             let start = ContinuousClock.now
             completion.complete(Result { try engine.running(call, limit: limit) { try work(engine) } })
-            engine.record(kind, since: start)
+            if let kind { engine.record(kind, since: start) }
         }
         guard accepted else { throw endingError }
         let watchdog = limit.map { startWatchdog(for: call, after: $0, failing: completion) }
@@ -645,13 +670,15 @@ final class Engine: @unchecked Sendable {
                 throw RuntimeError.conversion(error.description)
             }
         case CV8_EXCEPTION:
-            // A Swift error thrown into JavaScript and come back unchanged is itself again.
-            if let original = originalHostError() { throw original }
-            throw JavaScriptError(result)
+            // A Swift error thrown into JavaScript and come back unchanged is itself again; one
+            // whose name or message JavaScript changed is what JavaScript made of it.
+            let thrown = JavaScriptError(record: result)
+            if let original = originalHostError(unlessChanged: thrown) { throw original }
+            throw thrown
         case CV8_TERMINATED:
             throw stopError()
         case CV8_HEAP_LIMIT:
-            let limit = config.maxHeapSize ?? 0
+            let limit = heapLimit
             end(.heapLimit(limit))
             throw RuntimeError.heapLimitExceeded(limit)
         case CV8_FUNCTION:
@@ -676,18 +703,42 @@ final class Engine: @unchecked Sendable {
         return .function(JSFunction(reference: FunctionHandle(engine: self, id: id, name: text)))
     }
 
-    /// Calls function `id` with `arguments`, on the runtime thread; `awaiting` resolves the
-    /// result like `Promise.resolve`, so the result may be pending.
-    func callFunction(_ id: UInt32, _ arguments: [JSValue], awaiting: Bool) throws -> cv8_result {
+    /// Calls function `id` with `arguments`, and `receiver` as `this` (undefined when `nil`),
+    /// on the runtime thread; `awaiting` resolves the result like `Promise.resolve`, so the
+    /// result may be pending.
+    func callFunction(_ id: UInt32, _ arguments: [JSValue], receiver: JSValue? = nil, awaiting: Bool) throws
+        -> cv8_result
+    {
+        try encodeArguments(receiver.map { [$0] + arguments } ?? arguments)
+        return argumentBuffer.withUnsafeBufferPointer { bytes in
+            cv8_function_call(isolate, id, bytes.baseAddress, bytes.count, receiver != nil, awaiting)
+        }
+    }
+
+    /// Calls the method `name` of the value at `path` (from globalThis) with that value as
+    /// `this`, on the runtime thread; `awaiting` as for ``callFunction(_:_:receiver:awaiting:)``.
+    func callMethod(_ name: String, on path: [String], _ arguments: [JSValue], awaiting: Bool) throws -> cv8_result {
+        try encodeArguments(arguments)
+        var name = name
+        return withPath(path) { names, lengths in
+            name.withUTF8 { method in
+                argumentBuffer.withUnsafeBufferPointer { bytes in
+                    cv8_call_method(
+                        isolate, names, lengths, path.count, method.baseAddress, method.count, bytes.baseAddress,
+                        bytes.count, awaiting)
+                }
+            }
+        }
+    }
+
+    /// Writes a call's arguments into `argumentBuffer`, as one array in V8's format.
+    private func encodeArguments(_ arguments: [JSValue]) throws {
         do {
             try V8ValueWriter.encode(
                 .array(arguments), into: &argumentBuffer, limits: config.conversionLimits, isArgumentList: true,
                 functionID: functionID)
         } catch {
             throw RuntimeError.conversion(error.description)
-        }
-        return argumentBuffer.withUnsafeBufferPointer { bytes in
-            cv8_function_call(isolate, id, bytes.baseAddress, bytes.count, awaiting)
         }
     }
 
@@ -787,7 +838,7 @@ struct IsolateHandle: @unchecked Sendable {
 
 extension JavaScriptError {
     /// The error described by the shim's error record (see Modules/Platform/CV8/errors.cc).
-    fileprivate init(_ result: cv8_result) {
+    init(record result: cv8_result) {
         let record =
             (try? V8ValueReader.decode(UnsafeRawBufferPointer(start: result.data, count: result.length))) ?? .undefined
         let isError = record["isError"]?.boolValue ?? false

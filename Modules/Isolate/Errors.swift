@@ -93,8 +93,10 @@ public enum RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The call ran past its timeout (the given limit) and its JavaScript was stopped. The
     /// runtime stays usable.
     case timedOut(Duration)
-    /// The JavaScript heap reached the runtime's `maxHeapSize` (in bytes). The script was
-    /// stopped and the runtime closed: a heap at its limit cannot be trusted with more work.
+    /// The JavaScript heap reached its limit, in bytes: the runtime's `maxHeapSize`, or without
+    /// one V8's default limit (which depends on the machine's memory), as V8's heap statistics
+    /// gave it when the runtime was created. The script was stopped and the runtime closed: a
+    /// heap at its limit cannot be trusted with more work.
     case heapLimitExceeded(Int)
     /// A JavaScript value could not become a Swift value, or the other way round.
     case conversion(String)
@@ -134,7 +136,9 @@ extension Duration {
         let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
         func trimmed(_ value: Double) -> String {
             let rounded = (value * 1000).rounded() / 1000
-            return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+            // Past Int's range (a timeout of ages), Double's own form: `9.2e+18`.
+            guard rounded == rounded.rounded(), let whole = Int(exactly: rounded) else { return String(rounded) }
+            return String(whole)
         }
         if seconds >= 1 { return "\(trimmed(seconds)) s" }
         if seconds >= 0.001 { return "\(trimmed(seconds * 1000)) ms" }

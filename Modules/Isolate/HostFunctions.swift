@@ -75,7 +75,8 @@ extension Runtime {
     {
         try Self.validate(path)
         let binding = Engine.HostBinding(name: path.joined(separator: "."), function: function, permission: permission)
-        try engine.perform(.evalSync, timeout: nil) { engine in try engine.install(binding, at: path) }
+        // Not an evaluation: no kind, so RuntimeStats does not count it.
+        try engine.perform(nil, timeout: nil) { engine in try engine.install(binding, at: path) }
     }
 
     /// Registers an op, callable from JavaScript as `__host_op_sync__(id, ...arguments)` or, for
@@ -83,7 +84,7 @@ extension Runtime {
     package func registerOp(_ name: String, _ function: HostFunction, requires permission: Permission? = nil) throws
         -> Int
     {
-        try engine.perform(.evalSync, timeout: nil) { engine in
+        try engine.perform(nil, timeout: nil) { engine in
             try engine.registerOp(Engine.Op(name: name, function: function, permission: permission))
         }
     }
@@ -94,7 +95,7 @@ extension Runtime {
     /// `value`; function handles in it are the functions again.
     package func installValue(_ value: JSValue, at path: [String]) throws {
         try Self.validate(path)
-        try engine.perform(.evalSync, timeout: nil) { engine in try engine.set(value, at: path) }
+        try engine.perform(nil, timeout: nil) { engine in try engine.set(value, at: path) }
     }
 
     /// A property path for the shim: one or more names, none empty.
@@ -114,12 +115,20 @@ extension Engine {
         var ops: [Op] = []
         /// Swift errors thrown into JavaScript, kept so that one coming back unchanged is the
         /// original again. The oldest are dropped past `keptErrors`.
-        var errors: [UInt32: any Error] = [:]
+        var errors: [UInt32: KeptError] = [:]
         var errorOrder: [UInt32] = []
         var nextErrorID: UInt32 = 1
     }
 
     static let keptErrors = 1_000
+
+    /// A Swift error thrown into JavaScript, with the name and message JavaScript got for it: if
+    /// they come back as they were, the exception is the Swift error again.
+    struct KeptError {
+        var error: any Error
+        var name: String
+        var message: String
+    }
 
     /// A registered op.
     struct Op {
@@ -160,12 +169,16 @@ extension Engine {
     }
 
     fileprivate func registerOp(_ op: Op) throws -> Int {
-        if host.ops.isEmpty {
-            try install(HostBinding(opDispatcherIsAsync: false), at: ["__host_op_sync__"])
-            try install(HostBinding(opDispatcherIsAsync: true), at: ["__host_op_async__"])
-        }
         host.ops.append(op)
         return host.ops.count
+    }
+
+    /// Installs `__host_op_sync__` and `__host_op_async__`, when the runtime is created: a call
+    /// with an id that no op has is a TypeError, before any op is registered too (not a
+    /// ReferenceError for a missing global).
+    func installOpDispatchers() throws {
+        try install(HostBinding(opDispatcherIsAsync: false), at: ["__host_op_sync__"])
+        try install(HostBinding(opDispatcherIsAsync: true), at: ["__host_op_async__"])
     }
 
     fileprivate func install(_ binding: HostBinding, at path: [String]) throws {
@@ -199,7 +212,7 @@ extension Engine {
 
     /// Calls `body` with `path` as the shim takes it: C strings and their byte lengths, valid
     /// during the call.
-    private func withPath(
+    func withPath(
         _ path: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> cv8_result
     ) -> cv8_result {
         let names = path.map { Array($0.utf8CString) }

@@ -60,7 +60,9 @@ extension Engine {
         reply.status = Int32(CV8_EXCEPTION.rawValue)
         // First: dropping the oldest kept error may run a deinit, which must not find the
         // storage half written.
-        reply.error_id = keep(error)
+        // The runtime's own TypeErrors (an unknown op) are not kept: their Swift type is
+        // internal, so uncaught they reach Swift as the JavaScriptError they are.
+        reply.error_id = error is HostTypeError ? 0 : keep(KeptError(error: error, name: errorName, message: message))
         let storage = replies
         storage.start(textBytes: message.utf8.count + errorName.utf8.count)
         let text = storage.scalar(.string(message))
@@ -72,7 +74,7 @@ extension Engine {
         return reply
     }
 
-    private func keep(_ error: any Error) -> UInt32 {
+    private func keep(_ error: KeptError) -> UInt32 {
         let id = host.nextErrorID
         host.nextErrorID = id == .max ? 1 : id + 1  // 0 stands for no error
         host.errors[id] = error
@@ -81,10 +83,15 @@ extension Engine {
         return id
     }
 
-    /// The Swift error that the last exception stands for, if it is one thrown into JavaScript.
-    func originalHostError() -> (any Error)? {
+    /// The Swift error that the last exception stands for, if it is one thrown into JavaScript
+    /// and `thrown`, what JavaScript made of it, still has the name and message the host gave
+    /// it. An error whose name or message JavaScript changed is JavaScript's own: `thrown`.
+    func originalHostError(unlessChanged thrown: JavaScriptError) -> (any Error)? {
         let id = cv8_last_host_error(isolate)
-        return id == 0 ? nil : host.errors[id]
+        guard id != 0, let kept = host.errors[id], thrown.name == kept.name, thrown.message == kept.message else {
+            return nil
+        }
+        return kept.error
     }
 }
 

@@ -52,6 +52,19 @@ public struct RuntimeConfig: Sendable {
     /// throws that ``JavaScriptError``.
     public var bootstrap: String?
 
+    /// What to do with an error that no caller gets: a promise rejected with no handler, an
+    /// exception thrown by a timer's callback (see ``UncaughtError``). Called on the runtime's
+    /// thread, once the JavaScript that rejected the promise has run with its microtasks, or
+    /// right after the timer's callback, while JavaScript waits: it should be quick. It may call the runtime, which
+    /// runs in place (as from a host function), or ``Runtime/terminate()`` it, as a command-line
+    /// tool that fails on the first one does.
+    ///
+    /// `nil`, the default, reports each at the error level of ``console``, as Node prints it
+    /// (`Uncaught (in promise) Error: lost` and the stack); with the console disabled, it logs
+    /// it at `.error` to a swift-log `Logger` labelled `JSRun` (metadata `runtime`, the
+    /// runtime's name, and `uncaught`, the origin). To ignore them, give `{ _ in }`.
+    public var onUncaughtError: (@Sendable (UncaughtError) -> Void)?
+
     /// The smallest ``maxHeapSize`` accepted. V8 needs about this much for an empty context;
     /// below it, V8 would abort the process, so it is a configuration error instead.
     public static let minimumHeapSize = 4 << 20
@@ -67,7 +80,8 @@ public struct RuntimeConfig: Sendable {
         console: ConsoleOutput = .disabled,
         permissions: Set<Permission> = Permission.defaults,
         conversionLimits: ConversionLimits = .default,
-        bootstrap: String? = nil
+        bootstrap: String? = nil,
+        onUncaughtError: (@Sendable (UncaughtError) -> Void)? = nil
     ) {
         self.name = name
         self.timeout = timeout
@@ -77,6 +91,7 @@ public struct RuntimeConfig: Sendable {
         self.permissions = permissions
         self.conversionLimits = conversionLimits
         self.bootstrap = bootstrap
+        self.onUncaughtError = onUncaughtError
     }
 
     /// Checks the limits before any thread or isolate is made.

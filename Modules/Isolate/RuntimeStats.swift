@@ -8,8 +8,8 @@ import JSRunPlatform
 public struct RuntimeStats: Sendable, Equatable, CustomStringConvertible {
     /// The kind of a call, for ``lastExecutionKind``.
     public enum ExecutionKind: String, Sendable, CaseIterable {
-        /// ``Runtime/eval(_:name:timeout:)``, and the calls that bind host functions, ops and
-        /// values into JavaScript.
+        /// ``Runtime/eval(_:name:timeout:)``. (Binding host functions, ops and values into
+        /// JavaScript is not counted as a call of any kind.)
         case evalSync
         /// ``Runtime/evalAsync(_:name:timeout:)``.
         case evalAsync

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSRun
+import Synchronization
 
 /// `jsrun`: runs JavaScript from the command line and prints the result.
 @main
@@ -14,7 +15,8 @@ struct JSRunCommand: AsyncParsableCommand {
             undefined: strings as they are, other values the way Node's console prints them; \
             a promise is awaited first. Then, as Node does, jsrun keeps running until no timer \
             is left. An uncaught exception is printed to standard error with its JavaScript \
-            stack, and the exit code is 1.
+            stack, and the exit code is 1. So is a promise rejected with no handler, or an \
+            exception thrown by a timer's callback: as Node does, jsrun then stops at once.
 
             A file ending in .mjs, or any file or -c code with --module, runs as an ES module \
             instead, and prints nothing itself (use --console): it may import files under its \
@@ -42,7 +44,9 @@ struct JSRunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("v8-flags"),
-        help: ArgumentHelp("V8 flags, as one string (e.g. '--expose-gc --stack-size=2000').", valueName: "flags"))
+        help: ArgumentHelp(
+            "V8 flags, as one string (e.g. '--expose-gc --stack-size=2000'; --stack-size is at most "
+                + "\(V8Platform.maximumStackSize), in KiB).", valueName: "flags"))
     var v8Flags: String?
 
     @Option(
@@ -68,11 +72,34 @@ struct JSRunCommand: AsyncParsableCommand {
                 + "current directory).", valueName: "directory"))
     var moduleRoot: String?
 
+    /// The longest `--timeout`, in seconds: what a `Duration` holds.
+    static let longestTimeout = Double(Int64.max)
+
+    /// The largest `--max-heap`, in megabytes: more does not fit in `Int` as bytes.
+    static let largestHeap = Int.max >> 20
+
     func validate() throws {
         if let timeout, !(timeout > 0 && timeout.isFinite) {
             throw ValidationError("--timeout must be a positive number of seconds, not \(timeout).")
         }
+        if let timeout, timeout >= Self.longestTimeout {
+            throw ValidationError(
+                "--timeout must be a positive number of seconds below \(Int64.max) (the longest a Swift Duration "
+                    + "holds), not \(timeout).")
+        }
         if let maxHeap, maxHeap < 4 { throw ValidationError("--max-heap must be at least 4 (megabytes).") }
+        if let maxHeap, maxHeap > Self.largestHeap {
+            throw ValidationError(
+                "--max-heap must be at most \(Self.largestHeap) (megabytes): \(maxHeap) MiB is more bytes than a "
+                    + "64-bit integer holds.")
+        }
+        if let v8Flags {
+            do {
+                try V8Platform.checkFlags(v8Flags)
+            } catch {
+                throw ValidationError("--v8-flags: \(error)")
+            }
+        }
         switch (code, file) {
         case (.some, .some): throw ValidationError("Give either -c CODE or a FILE, not both.")
         case (.none, .none): throw ValidationError("Give JavaScript to run: -c CODE or a FILE.")
@@ -83,8 +110,10 @@ struct JSRunCommand: AsyncParsableCommand {
     func run() async throws {
         if let v8Flags { try V8Platform.setFlags(v8Flags) }
         let (source, name) = try loadSource()
+        let uncaught = FirstUncaughtError()
         do {
-            let runtime = try Runtime(config)
+            let runtime = try Runtime(config(reportingTo: uncaught))
+            uncaught.stop(runtime)
             defer { runtime.close() }
             if isModule {
                 try await runModule(in: runtime, source: source)
@@ -96,19 +125,29 @@ struct JSRunCommand: AsyncParsableCommand {
         } catch let error as JavaScriptError {
             printError("Uncaught \(error)")
             throw ExitCode.failure
+        } catch RuntimeError.terminated where uncaught.error != nil {
+            // Stopped by the uncaught error, reported below.
         } catch {
             printError("jsrun: \(error)")
             throw ExitCode.failure
         }
+        if let error = uncaught.error {
+            printError(error.description)
+            throw ExitCode.failure
+        }
     }
 
-    /// The runtime's configuration, from the options.
-    private var config: RuntimeConfig {
+    /// The runtime's configuration, from the options: the first error that no call gets goes to
+    /// `uncaught`, which stops the runtime.
+    private func config(reportingTo uncaught: FirstUncaughtError) -> RuntimeConfig {
         RuntimeConfig(
             name: "jsrun",
-            timeout: timeout.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) },
+            // Whole milliseconds, so that a tiny timeout is not zero; in Duration's range (see
+            // validate()), which Int64 milliseconds are not.
+            timeout: timeout.map { .milliseconds(($0 * 1000).rounded(.up)) },
             maxHeapSize: maxHeap.map { $0 << 20 },
-            console: console ? .standardStreams : .disabled
+            console: console ? .standardStreams : .disabled,
+            onUncaughtError: { uncaught.record($0) }
         )
     }
 
@@ -148,4 +187,36 @@ struct JSRunCommand: AsyncParsableCommand {
     private func printError(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
+}
+
+/// The first error that no call of jsrun's gets (a promise rejected with no handler, a timer's
+/// exception): as Node exits on it, it stops the runtime, and jsrun reports it and fails.
+final class FirstUncaughtError: Sendable {
+    private struct State {
+        var error: UncaughtError?
+        weak var runtime: Runtime?
+    }
+    private let state = Mutex(State())
+
+    /// The runtime to terminate on the first error.
+    func stop(_ runtime: Runtime) {
+        let stopNow = state.withLock { state -> Bool in
+            state.runtime = runtime
+            return state.error != nil
+        }
+        if stopNow { runtime.terminate() }
+    }
+
+    /// Keeps the first error and terminates the runtime; on the runtime's thread.
+    func record(_ error: UncaughtError) {
+        let runtime = state.withLock { state -> Runtime? in
+            guard state.error == nil else { return nil }
+            state.error = error
+            return state.runtime
+        }
+        runtime?.terminate()
+    }
+
+    /// The first error, if there was one.
+    var error: UncaughtError? { state.withLock { $0.error } }
 }

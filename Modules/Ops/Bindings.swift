@@ -28,7 +28,8 @@ import JSRunIsolate
 ///   `PermissionDenied` error, and the function never runs.
 /// - A Swift error thrown by the function becomes a JavaScript `Error` named after the Swift
 ///   type, with its description as the message. If that exception comes back out of
-///   JavaScript unchanged, Swift gets the original error again.
+///   JavaScript unchanged (its `name` and `message` as they were), Swift gets the original error
+///   again; if JavaScript changed its name or message, Swift gets a `JavaScriptError` with them.
 extension Runtime {
     /// Binds a function of `JSValue`s, synchronous.
     public func bind(

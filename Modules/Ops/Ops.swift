@@ -20,9 +20,11 @@ public enum OpMode: Sendable {
 /// try await runtime.evalAsync("__host_op_async__(\(fetch), 'https://…')")
 /// ```
 ///
-/// An unknown id, or an async op called through `__host_op_sync__`, is a JavaScript
+/// Both functions exist in every runtime from the start. An unknown id (before any op is
+/// registered too), or an async op called through `__host_op_sync__`, is a JavaScript
 /// `TypeError`; a sync op may be called through `__host_op_async__` too. Permissions, errors
-/// and threads follow the rules of `bind`.
+/// and threads follow the rules of `bind`. Registering an op, like binding, is not counted as
+/// an evaluation in ``/JSRunIsolate/RuntimeStats``.
 extension Runtime {
     /// Registers a synchronous op and returns its id. With `mode: .async`, the handler runs on
     /// Swift's concurrency pool and JavaScript calls it through `__host_op_async__`.

@@ -47,7 +47,9 @@ package final class ConditionLock: @unchecked Sendable {
             pthread_cond_wait(condition, mutex)
             return
         }
-        let remaining = ContinuousClock.now.duration(to: deadline)
+        // A deadline ages away (a timeout of `.seconds(Int64.max)`) would overflow the time of
+        // day: wake a day from now instead, which the caller sees as a spurious wake.
+        let remaining = min(ContinuousClock.now.duration(to: deadline), .seconds(86_400))
         guard remaining > .zero else { return }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)

@@ -12,6 +12,11 @@ package enum RuntimeThread {
     /// `--stack-size`); the rest is headroom for Swift frames around it.
     package static let stackSize = 4 << 20
 
+    /// The part of ``stackSize`` that V8's `--stack-size` may never take: room for the Swift
+    /// frames of host functions that JavaScript calls at its deepest, and for the shim's work
+    /// there (see `V8Platform.maximumStackSize`).
+    package static let hostStackReserve = 1 << 20
+
     /// Starts a detached thread named `name` that runs `body` and exits. Detached, so a thread
     /// whose runtime is dropped without `close()` still frees itself when it ends.
     package static func spawn(name: String, _ body: @escaping @Sendable () -> Void) throws {

@@ -62,6 +62,10 @@ import Testing
         }
     }
 
+    @Test func uncaught() async throws {
+        #expect(try await Errors.uncaught() == ["unhandledRejection: lost", "timer: tick"])
+    }
+
     @Test func whatToCatch() throws {
         #expect(try Errors.whatToCatch("6 * 7") == "42")
         #expect(

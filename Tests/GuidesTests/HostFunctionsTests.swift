@@ -61,10 +61,11 @@ import Testing
     @Test func theNotes() async throws {
         let runtime = try Runtime()
         defer { runtime.close() }
-        // The op functions appear with the first op.
-        #expect(try runtime.eval("typeof __host_op_sync__") == "undefined")
-        try runtime.registerOp("one") { _ in 1 }
+        // The op functions exist from the start: an unknown id is a TypeError.
         #expect(try runtime.eval("[typeof __host_op_sync__, typeof __host_op_async__]") == ["function", "function"])
+        #expect(try runtime.eval("try { __host_op_sync__(1) } catch (e) { e.name }") == "TypeError")
+        try runtime.registerOp("one") { _ in 1 }
+        #expect(try runtime.eval("__host_op_sync__(1)") == 1)
         // An untyped closure whose result is an array literal is read as a typed function.
         try runtime.bind("pair") { (arguments: [JSValue]) in [1, 2] }
         #expect(throws: TypeError.self) { try runtime.eval("pair(1, 2)") }

@@ -44,8 +44,10 @@ import Testing
     }
 
     @Test func receiver() throws {
-        let (bound, unbound) = try MigratingFromPython.receiver()
+        let (inPlace, bound, copy, unbound) = try MigratingFromPython.receiver()
+        #expect(inPlace == 41)
         #expect(bound == 42)
+        #expect(copy == 2)
         // Unbound, a sloppy-mode method's `this` is globalThis, which has no `n`.
         #expect(unbound.numberValue?.isNaN == true)
     }

@@ -109,6 +109,80 @@ import Testing
         #expect(wrong.stderr.contains("--timeout must be a positive number"))
     }
 
+    /// Issue "Hostile code", part 6: options that cannot be are usage errors (exit 64), not a
+    /// crash, a wrapped number or a segmentation fault.
+    @Test func aTimeoutPastWhatADurationHoldsIsAUsageError() throws {
+        for timeout in ["1e19", "nan", "inf", "-1", "0"] {
+            let run = try JSRunProcess.run(["--timeout=\(timeout)", "-c", "1"])
+            #expect(run.status == 64, "--timeout \(timeout): \(run)")
+            #expect(run.stderr.contains("--timeout must be a positive number of seconds"), "\(run)")
+        }
+        // Long, but a Duration: it runs (a timer's callback included, under that limit).
+        let long = try JSRunProcess.run(["--timeout", "1e16", "-c", "setTimeout(() => {}, 1); 'ran'"])
+        #expect(long.status == 0, "\(long)")
+        #expect(long.stdout == "ran\n")
+    }
+
+    @Test func aHeapPastWhatBytesHoldIsAUsageError() throws {
+        let run = try JSRunProcess.run(["--max-heap", "17592186044420", "-c", "1"])
+        #expect(run.status == 64, "\(run)")
+        #expect(run.stderr.contains("--max-heap must be at most 8796093022207"), "\(run)")
+    }
+
+    @Test func aStackSizePastTheRuntimeThreadsStackIsAUsageError() throws {
+        let recursion = "function f(n) { return f(n + 1) + 1 } f(0)"
+        for flags in ["--stack-size=8000", "--stack-size 8000", "--expose-gc --stack_size=3073"] {
+            let run = try JSRunProcess.run(["--v8-flags=\(flags)", "-c", recursion])
+            #expect(run.status == 64, "\(flags): \(run)")
+            #expect(run.stderr.contains("--stack-size") && run.stderr.contains("from 1 to 3072 KiB"), "\(run)")
+        }
+        // The largest one allowed: deep recursion is a RangeError.
+        let largest = try JSRunProcess.run(["--v8-flags=--stack-size=3072", "-c", recursion])
+        #expect(largest.status == 1, "\(largest)")
+        #expect(largest.stderr.hasPrefix("Uncaught RangeError: Maximum call stack size exceeded"), "\(largest)")
+    }
+
+    /// Issue "Hostile code", part 6: as Node does, jsrun fails on a promise rejected with no
+    /// handler and on a timer's exception, and stops there; before, both were silent (exit 0).
+    @Test func anUnhandledRejectionFailsAsInNode() throws {
+        let run = try JSRunProcess.run(["-c", "Promise.reject(new Error('lost')); 5"])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stdout == "5\n")
+        #expect(run.stderr == "Uncaught (in promise) Error: lost\n    at <eval>:1:16\n")
+        // It stops the script's later work.
+        let later = try JSRunProcess.run([
+            "--console", "-c",
+            "setTimeout(() => Promise.reject(new TypeError('in a timer')), 1); setTimeout(() => console.log('never'), 50)",
+        ])
+        #expect(later.status == 1, "\(later)")
+        #expect(!later.stdout.contains("never"), "\(later)")
+        #expect(later.stderr.hasPrefix("Uncaught (in promise) TypeError: in a timer\n    at "), "\(later)")
+        let module = try JSRunProcess.run(["--module", "-c", "Promise.reject(7); await null"])
+        #expect(module.status == 1, "\(module)")
+        #expect(module.stderr == "Uncaught (in promise) 7\n", "\(module)")
+        // A rejection handled in time is no failure.
+        let handled = try JSRunProcess.run([
+            "-c", "const p = Promise.reject(new Error('x')); p.catch(() => {}); 'fine'",
+        ])
+        #expect(handled.status == 0, "\(handled)")
+        #expect(handled.stdout == "fine\n")
+    }
+
+    @Test func anUncaughtTimerExceptionFailsAsInNode() throws {
+        let run = try JSRunProcess.run([
+            "--console", "-c",
+            "setTimeout(() => { throw new Error('tick') }, 1); setTimeout(() => console.log('never'), 50); 'now'",
+        ])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stdout == "now\n", "\(run)")
+        #expect(run.stderr == "Uncaught Error: tick\n    at <eval>:1:26\n", "\(run)")
+        // A queueMicrotask callback's exception too (V8 printed it on standard output).
+        let micro = try JSRunProcess.run(["-c", "queueMicrotask(() => { throw new Error('m') }); 5"])
+        #expect(micro.status == 1, "\(micro)")
+        #expect(micro.stdout.isEmpty, "\(micro)")
+        #expect(micro.stderr == "Uncaught Error: m\n    at <eval>:1:30\n", "\(micro)")
+    }
+
     @Test func valuesWithoutARepresentationAreReportedNotCrashed() throws {
         let run = try JSRunProcess.run(["-c", "[Symbol('s')]"])
         #expect(run.status == 1)

@@ -25,6 +25,38 @@ import Testing
         #expect(try await runtime.evalAsync("__host_op_async__(\(viaPool))") == "pooled")
     }
 
+    /// Issue "Hostile code", part 6: before any op is registered, a call with a bad id is a
+    /// TypeError, not a ReferenceError because the functions are missing; in the bootstrap too.
+    @Test func theOpFunctionsExistFromTheStart() async throws {
+        let unknown = try runtime.eval("try { __host_op_sync__(5) } catch (e) { [e.name, e.message] }")
+        #expect(unknown == ["TypeError", "unknown op id: 5"])
+        let rejected = await #expect(throws: JavaScriptError.self) {
+            try await runtime.evalAsync("__host_op_async__('nope')")
+        }
+        #expect(rejected?.name == "TypeError")
+        let booted = try Runtime(
+            RuntimeConfig(bootstrap: "globalThis.seen = [typeof __host_op_sync__, typeof __host_op_async__]"))
+        defer { booted.close() }
+        #expect(try booted.eval("seen") == ["function", "function"])
+    }
+
+    /// Binding and registering set up the runtime: they are not evaluations in the stats.
+    @Test func bindingAndRegisteringAreNotCountedAsEvaluations() throws {
+        try runtime.bind("f") { (x: Int) in x }
+        try runtime.bind("g") { (arguments: [JSValue]) in .array(arguments) }
+        try runtime.bindObject("config", ["debug": true])
+        try runtime.bindObject("api") { api in api.function("h") { (_: [JSValue]) in .null } }
+        try runtime.registerOp("op") { _ in .null }
+        let before = try runtime.stats()
+        #expect(before.evalSyncCount == 0)
+        #expect(before.lastExecutionKind == nil)
+        #expect(before.totalExecutionTime == .zero)
+        try runtime.eval("f(1)")
+        let after = try runtime.stats()
+        #expect(after.evalSyncCount == 1)
+        #expect(after.lastExecutionKind == .evalSync)
+    }
+
     @Test func unknownIdsAndWrongEntriesAreTypeErrors() throws {
         let later = try runtime.registerOp("later") { (_: [JSValue]) async throws -> JSValue in .null }
         let unknown = try runtime.eval("try { __host_op_sync__(999) } catch (e) { [e.name, e.message] }")

@@ -98,6 +98,9 @@ Local<v8::Array> frames_for(Local<Context> context, Local<Value> exception,
 cv8_result record(cv8_isolate *state, Local<Context> context, Local<Value> exception,
                   Local<v8::Message> message, const char *uncaught_prefix) {
     v8::Isolate *isolate = state->isolate;
+    // An exception caught at the stack limit (deep recursion, a re-entrant call there) is still
+    // read and serialized: without headroom the record itself would overflow, and be lost.
+    cv8::Headroom headroom(state);
     // An Error made from a host error carries its id: the host gives back the original.
     state->last_host_error = cv8::host_error_id(state, context, exception);
     Local<Object> entry = Object::New(isolate);
@@ -152,6 +155,11 @@ cv8_result cv8::caught(cv8_isolate *state, Local<Context> context, v8::TryCatch 
     if (try_catch.HasTerminated() || state->isolate->IsExecutionTerminating() || stopping(state))
         return terminated(state);
     return record(state, context, try_catch.Exception(), try_catch.Message(), "Uncaught ");
+}
+
+cv8_result cv8::uncaught_exception(cv8_isolate *state, Local<Context> context, Local<Value> exception,
+                                   Local<v8::Message> message) {
+    return record(state, context, exception, message, "Uncaught ");
 }
 
 cv8_result cv8::rejection(cv8_isolate *state, Local<Context> context, Local<Value> reason) {

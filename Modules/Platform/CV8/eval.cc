@@ -12,8 +12,10 @@ cv8_result settled(cv8_isolate *state, v8::Local<v8::Context> context,
         case v8::Promise::kFulfilled:
             return cv8::serialize(state, context, promise->Result());
         case v8::Promise::kRejected:
-            // Swift handles the rejection, so V8 must not treat it as unhandled.
+            // Swift handles the rejection, so V8 must not treat it as unhandled, and it is no
+            // uncaught error (uncaught.cc) either: the caller gets it.
             promise->MarkAsHandled();
+            cv8::forget_rejection(state, promise);
             return cv8::rejection(state, context, promise->Result());
     }
     return cv8::status_only(CV8_PENDING);
@@ -73,6 +75,8 @@ cv8_result cv8::finish(cv8_isolate *state, v8::Local<v8::Context> context,
 
     cv8_result result = settled(state, context, promise);
     if (result.status == CV8_PENDING) {
+        // The host waits for it: a rejection later is the caller's, not an uncaught one.
+        promise->MarkAsHandled();
         auto *held = new cv8_promise();
         held->promise.Reset(isolate, promise);
         state->promises.insert(held);

@@ -18,8 +18,44 @@ cv8_result cv8::hold_function(cv8_isolate *state, v8::Local<v8::Function> functi
     return result;
 }
 
+namespace {
+
+// Calls `function` with the arguments in `arguments` (see cv8_function_call), `this` being
+// `receiver` or, with `has_receiver`, the first element of the list.
+cv8_result call(cv8_isolate *state, v8::Local<v8::Context> context, v8::TryCatch &try_catch,
+                v8::Local<v8::Function> function, v8::Local<v8::Value> receiver, const uint8_t *arguments,
+                size_t arguments_length, bool has_receiver, bool await_result) {
+    v8::Isolate *isolate = state->isolate;
+    v8::Local<v8::Value> decoded;
+    if (!cv8::deserialize(state, context, arguments, arguments_length).ToLocal(&decoded) ||
+        !decoded->IsArray()) {
+        if (!try_catch.HasCaught()) isolate->ThrowError("the arguments could not be read");
+        return cv8::caught(state, context, try_catch);
+    }
+    v8::Local<v8::Array> list = decoded.As<v8::Array>();
+    uint32_t first = has_receiver ? 1 : 0;
+    if (has_receiver && (list->Length() < 1 || !list->Get(context, 0).ToLocal(&receiver)))
+        return cv8::caught(state, context, try_catch);
+    std::vector<v8::Local<v8::Value>> argv(list->Length() > first ? list->Length() - first : 0);
+    for (uint32_t i = 0; i < argv.size(); i++) {
+        if (!list->Get(context, first + i).ToLocal(&argv[i])) return cv8::caught(state, context, try_catch);
+    }
+    v8::Local<v8::Value> value;
+    if (!function->Call(context, receiver, static_cast<int>(argv.size()), argv.data()).ToLocal(&value)) {
+        cv8::run_microtasks(state);
+        return cv8::caught(state, context, try_catch);
+    }
+    return cv8::finish(state, context, try_catch, value, await_result);
+}
+
+void throw_type_error(v8::Isolate *isolate, const std::string &message) {
+    isolate->ThrowException(v8::Exception::TypeError(cv8::text_string(isolate, message.data(), message.size())));
+}
+
+}  // namespace
+
 cv8_result cv8_function_call(cv8_isolate *state, uint32_t function_id, const uint8_t *arguments,
-                             size_t arguments_length, bool await_result) {
+                             size_t arguments_length, bool has_receiver, bool await_result) {
     v8::Isolate *isolate = state->isolate;
     v8::HandleScope handle_scope(isolate);
     v8::Local<v8::Context> context = state->context.Get(isolate);
@@ -34,26 +70,52 @@ cv8_result cv8_function_call(cv8_isolate *state, uint32_t function_id, const uin
         result.length = state->message.size();
         return result;
     }
-    v8::Local<v8::Function> function = found->second.Get(isolate);
+    return call(state, context, try_catch, found->second.Get(isolate), v8::Undefined(isolate), arguments,
+                arguments_length, has_receiver, await_result);
+}
 
-    v8::Local<v8::Value> decoded;
-    if (!cv8::deserialize(state, context, arguments, arguments_length).ToLocal(&decoded) ||
-        !decoded->IsArray()) {
-        if (!try_catch.HasCaught()) isolate->ThrowError("the arguments could not be read");
+cv8_result cv8_call_method(cv8_isolate *state, const char *const *path, const size_t *lengths, size_t count,
+                           const char *name, size_t name_length, const uint8_t *arguments, size_t arguments_length,
+                           bool await_result) {
+    v8::Isolate *isolate = state->isolate;
+    v8::HandleScope handle_scope(isolate);
+    v8::Local<v8::Context> context = state->context.Get(isolate);
+    v8::Context::Scope context_scope(context);
+    v8::TryCatch try_catch(isolate);
+
+    // The receiver: the value at `path`, read as `a.b.c` reads it (getters run; nothing is made).
+    std::string where;
+    v8::Local<v8::Value> receiver = context->Global();
+    for (size_t i = 0; i < count; i++) {
+        std::string key(path[i], lengths[i]);
+        if (receiver->IsNullOrUndefined()) {
+            throw_type_error(isolate, "cannot read '" + key + "' of " + where + ": it is " +
+                                          (receiver->IsNull() ? "null" : "undefined"));
+            return cv8::caught(state, context, try_catch);
+        }
+        v8::Local<v8::Object> holder;
+        if (!receiver->ToObject(context).ToLocal(&holder) ||
+            !holder->Get(context, cv8::text_string(isolate, path[i], lengths[i])).ToLocal(&receiver))
+            return cv8::caught(state, context, try_catch);
+        where += (i == 0 ? "" : ".") + key;
+    }
+    std::string method = where.empty() ? std::string(name, name_length) : where + "." + std::string(name, name_length);
+    if (receiver->IsNullOrUndefined()) {
+        throw_type_error(isolate, "cannot call " + method + ": " + where + " is " +
+                                      (receiver->IsNull() ? "null" : "undefined"));
         return cv8::caught(state, context, try_catch);
     }
-    v8::Local<v8::Array> list = decoded.As<v8::Array>();
-    std::vector<v8::Local<v8::Value>> argv(list->Length());
-    for (uint32_t i = 0; i < argv.size(); i++) {
-        if (!list->Get(context, i).ToLocal(&argv[i])) return cv8::caught(state, context, try_catch);
-    }
-    v8::Local<v8::Value> value;
-    if (!function->Call(context, v8::Undefined(isolate), static_cast<int>(argv.size()), argv.data())
-             .ToLocal(&value)) {
-        cv8::run_microtasks(state);
+    v8::Local<v8::Object> holder;
+    v8::Local<v8::Value> function;
+    if (!receiver->ToObject(context).ToLocal(&holder) ||
+        !holder->Get(context, cv8::text_string(isolate, name, name_length)).ToLocal(&function))
+        return cv8::caught(state, context, try_catch);
+    if (!function->IsFunction()) {
+        throw_type_error(isolate, method + " is not a function");
         return cv8::caught(state, context, try_catch);
     }
-    return cv8::finish(state, context, try_catch, value, await_result);
+    return call(state, context, try_catch, function.As<v8::Function>(), receiver, arguments, arguments_length,
+                false, await_result);
 }
 
 void cv8_function_release(cv8_isolate *state, uint32_t function_id) {

@@ -30,6 +30,21 @@ struct cv8_timer {
 
 struct cv8_isolate;
 
+// A promise rejected with no handler, until the turn ends or it gets one (uncaught.cc).
+struct cv8_rejection {
+    v8::Global<v8::Promise> promise;  // empty once it got a handler
+    v8::Global<v8::Value> reason;
+    int hash = 0;  // the promise's identity hash
+};
+
+// The rejections of the event loop's turn (uncaught.cc): in order, indexed by the promise's
+// identity hash, and how many were past the most it keeps.
+struct cv8_uncaught {
+    std::vector<cv8_rejection> rejections;
+    std::unordered_multimap<int, size_t> by_hash;
+    size_t untracked = 0;
+};
+
 // The modules of an isolate (modules.cc).
 struct cv8_modules;
 
@@ -101,10 +116,16 @@ struct cv8_isolate {
     std::string message;
     // The serialized thrown value of the last CV8_EXCEPTION, when it was not an Error.
     std::string thrown;
+    // The stack limit the host set (cv8_isolate_set_stack_size), and the one in force now,
+    // lower while the shim works past it (stack.cc); 0 while V8's own applies.
+    uintptr_t stack_limit = 0;
+    uintptr_t current_stack_limit = 0;
     // Promises that Swift still waits for; released at dispose if Swift did not.
     std::unordered_set<cv8_promise *> promises;
     // Compiled modules and pending imports (modules.cc).
     cv8_modules *modules = nullptr;
+    // Promises rejected with no handler in this turn of the event loop (uncaught.cc).
+    cv8_uncaught uncaught;
 };
 
 namespace cv8 {
@@ -134,6 +155,18 @@ void clear_timers(cv8_isolate *state);
 // releases every module and pending import at dispose.
 void install_modules(cv8_isolate *state);
 void clear_modules(cv8_isolate *state);
+
+// uncaught.cc: tracks promises rejected without a handler (at creation); releases them (at
+// dispose).
+void install_uncaught(cv8_isolate *state);
+void clear_uncaught(cv8_isolate *state);
+
+// uncaught.cc: forgets `promise`'s rejection, which the host handles (a result it awaited).
+void forget_rejection(cv8_isolate *state, v8::Local<v8::Promise> promise);
+
+// uncaught.cc: sends the exception `try_catch` caught, which nobody else will see (a timer's
+// callback threw it), to the host as uncaught from `origin` (a cv8_uncaught_origin).
+void report_uncaught(cv8_isolate *state, v8::Local<v8::Context> context, v8::TryCatch &try_catch, int origin);
 
 // A new id from `next` for a table of ids: never 0 (which stands for none), never one still in
 // `in_use`, even once ids wrap after 2^32.
@@ -202,6 +235,21 @@ cv8_result terminated(cv8_isolate *state);
 // has just called into JavaScript checks it and unwinds instead of going on.
 inline bool stopping(const cv8_isolate *state) { return state->terminating.load(std::memory_order_acquire); }
 
+// stack.cc: while it lives, the stack limit is lowered (by a bounded amount) so that the shim's
+// work after JavaScript used its whole stack can still read and serialize: an error record,
+// a result. JavaScript that runs meanwhile (a getter) gets that headroom too.
+class Headroom {
+  public:
+    explicit Headroom(cv8_isolate *state);
+    ~Headroom();
+    Headroom(const Headroom &) = delete;
+    Headroom &operator=(const Headroom &) = delete;
+
+  private:
+    cv8_isolate *state_;
+    uintptr_t previous_;
+};
+
 // isolate.cc: runs the microtasks, unless a termination is in force.
 void run_microtasks(cv8_isolate *state);
 
@@ -224,6 +272,11 @@ cv8_result serialize_quietly(cv8_isolate *state, v8::Local<v8::Context> context,
 // errors.cc: the result for an exception caught by `try_catch` (or termination).
 cv8_result caught(cv8_isolate *state, v8::Local<v8::Context> context,
                   v8::TryCatch &try_catch);
+
+// errors.cc: the result for an exception that V8 reported itself, with its message (one a
+// microtask threw).
+cv8_result uncaught_exception(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
+                              v8::Local<v8::Message> message);
 
 // errors.cc: the result for a rejected promise's reason.
 cv8_result rejection(cv8_isolate *state, v8::Local<v8::Context> context,

@@ -134,6 +134,7 @@ cv8_isolate *cv8_isolate_new(const cv8_isolate_options *options) {
     isolate->AddCallCompletedCallback(keep_termination);
     cv8::watch_tasks(isolate, state->host);
     cv8::install_modules(state);
+    cv8::install_uncaught(state);
     // The isolate lives on one thread for its whole life, so it stays entered.
     isolate->Enter();
     // Microtasks run when the shim says so: after each job, like a browser's event loop.
@@ -158,6 +159,7 @@ void cv8_isolate_dispose(cv8_isolate *state) {
     state->promises.clear();
     cv8::clear_timers(state);
     cv8::clear_modules(state);
+    cv8::clear_uncaught(state);
     state->functions.clear();
     state->resolvers.clear();
     state->handle_template.Reset();

@@ -472,6 +472,8 @@ cv8_result cv8_module_import_new(cv8_isolate *state, uint32_t *import_id) {
     *import_id = id;
 
     auto *held = new cv8_promise();
+    // The host waits for it: a rejection is the caller's, not an uncaught one (uncaught.cc).
+    resolver->GetPromise()->MarkAsHandled();
     held->promise.Reset(isolate, resolver->GetPromise());
     state->promises.insert(held);
     cv8_result result = cv8::status_only(CV8_PENDING);

@@ -69,27 +69,6 @@ void clear_timer(const FunctionCallbackInfo<Value> &info) {
     if (id >= 1 && id <= UINT32_MAX) remove_timer(state_of(info), static_cast<uint32_t>(id));
 }
 
-// Reports an exception a timer threw, as Node prints an uncaught one.
-void report(cv8_isolate *state, Local<v8::Context> context, v8::TryCatch &try_catch) {
-    v8::Isolate *isolate = state->isolate;
-    Local<Value> exception = try_catch.Exception();
-    Local<Value> text;
-    if (exception->IsObject()) {
-        v8::TryCatch quiet(isolate);
-        // A stack getter that throws leaves `text` empty: the string form is used instead.
-        if (!exception.As<v8::Object>()->Get(context, v8::String::NewFromUtf8Literal(isolate, "stack")).ToLocal(&text))
-            text = Local<Value>();
-    }
-    if (text.IsEmpty() || !text->IsString()) {
-        v8::TryCatch quiet(isolate);
-        Local<v8::String> string;
-        text = exception->ToString(context).ToLocal(&string) ? Local<Value>(string)
-                                                             : Local<Value>(v8::String::Empty(isolate));
-    }
-    Local<Value> parts[] = {v8::String::NewFromUtf8Literal(isolate, "Uncaught"), text};
-    cv8::console_emit(state, context, CV8_CONSOLE_ERROR, v8::Array::New(isolate, parts, 2));
-}
-
 }  // namespace
 
 bool cv8_install_timers(cv8_isolate *state, Local<v8::Context> context, Local<v8::Object> global) {
@@ -169,7 +148,10 @@ double cv8_timers_run(cv8_isolate *state, cv8_status *status) {
             *status = cv8::terminated(state).status;
             return 0;
         }
-        if (try_catch.HasCaught()) report(state, context, try_catch);
+        // Nobody catches it: the host hears of it, as an uncaught error, and then of the promises
+        // the callback rejected without a handler, before the next callback runs (as Node does).
+        if (try_catch.HasCaught()) cv8::report_uncaught(state, context, try_catch, CV8_UNCAUGHT_TIMER);
+        cv8_report_uncaught(state);
     }
     return cv8_timers_next(state);
 }

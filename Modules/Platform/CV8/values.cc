@@ -98,6 +98,9 @@ bool ran_out_of_stack(cv8_isolate *state, v8::Local<v8::Context> context, v8::Tr
 // Serializes `value`; an exception thrown while reading it stays in `try_catch`.
 cv8_result write(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v8::Value> value,
                  v8::TryCatch &try_catch, bool *too_deep = nullptr) {
+    // A value read at the stack limit (a result of a re-entrant call there) is still written;
+    // only a value nested too deeply for the headroom runs out of stack.
+    cv8::Headroom headroom(state);
     // The outermost serialization has the shared buffer; one nested in it, a buffer of its own.
     bool shared = !state->buffer_in_use;
     if (shared && state->capacity > kKeptBufferLimit) {
@@ -161,6 +164,11 @@ cv8_result cv8::serialize(cv8_isolate *state, v8::Local<v8::Context> context,
             result = write(state, context, copy, try_catch);
         } else if (!try_catch.HasCaught()) {
             state->message = problem;
+            return cv8_result{CV8_UNSERIALIZABLE, reinterpret_cast<const uint8_t *>(state->message.data()),
+                              state->message.size(), nullptr, nullptr, 0, 0};
+        } else if (!try_catch.HasTerminated() && !cv8::stopping(state) && ran_out_of_stack(state, context, try_catch)) {
+            // The copy recursed until V8's stack limit: the value is too deep, like one without
+            // functions that the serializer could not write.
             return cv8_result{CV8_UNSERIALIZABLE, reinterpret_cast<const uint8_t *>(state->message.data()),
                               state->message.size(), nullptr, nullptr, 0, 0};
         } else {

@@ -92,6 +92,8 @@ typedef struct cv8_host_reply {
     size_t count;
 } cv8_host_reply;
 
+struct cv8_result;
+
 /// What the host (Swift) gives an isolate to call back. Every callback gets `context`.
 typedef struct cv8_host {
     void *context;
@@ -129,7 +131,21 @@ typedef struct cv8_host {
     /// `limit_ms` (0: none), as cv8_set_owner said when the timer was set. The host bounds the
     /// callback and the microtasks after it by that limit.
     void (*timer_starting)(void *context, uint64_t owner, double limit_ms);
+    /// An error that no caller gets, from `origin` (a cv8_uncaught_origin): `error` is
+    /// CV8_EXCEPTION with its error record, as a call's would be (valid during this call).
+    void (*uncaught)(void *context, int origin, const struct cv8_result *error);
 } cv8_host;
+
+/// Where an error that no caller gets comes from (cv8_host.uncaught).
+typedef enum cv8_uncaught_origin {
+    /// A promise was rejected and had no handler at the end of the event loop's turn.
+    CV8_UNCAUGHT_REJECTION = 0,
+    /// A timer's callback threw.
+    CV8_UNCAUGHT_TIMER = 1,
+    /// A callback that V8 runs itself threw: a `queueMicrotask` callback, a
+    /// FinalizationRegistry's cleanup.
+    CV8_UNCAUGHT_MICROTASK = 2,
+} cv8_uncaught_origin;
 
 
 
@@ -173,6 +189,13 @@ void cv8_isolate_cancel_termination(cv8_isolate *isolate);
 /// Runs `callback(context)` on the isolate's thread at the next safe point of the JavaScript
 /// running there (nothing happens while no JavaScript runs). Any thread.
 void cv8_isolate_request_interrupt(cv8_isolate *isolate, void (*callback)(void *context), void *context);
+
+/// Sets where V8 stops JavaScript with a RangeError on this thread: `kilobytes` below the
+/// caller's frame (V8's `--stack-size`; 0 for V8's default). The shim may use up to 256 KiB past
+/// that point (reading the error of a script that used all of it): the thread's stack must have
+/// that room, and the host's frames too. On the isolate's thread, once, before any JavaScript
+/// runs (stack.cc).
+void cv8_isolate_set_stack_size(cv8_isolate *isolate, size_t kilobytes);
 
 /// Memory and activity of an isolate.
 typedef struct cv8_stats {
@@ -257,7 +280,8 @@ void cv8_run_pending_tasks(cv8_isolate *isolate);
 
 /// Runs the timers (`setTimeout`, `setInterval`) that are due, in due order, each followed by a
 /// microtask checkpoint; timers added meanwhile wait for the next call. An exception a timer
-/// throws goes to the console callback as an error. Returns the milliseconds until the next
+/// throws goes to cv8_host.uncaught (CV8_UNCAUGHT_TIMER), then the promises its callback
+/// rejected without a handler (cv8_report_uncaught). Returns the milliseconds until the next
 /// timer is due (0 when one is due already), or -1 when no timer is pending. CV8_TERMINATED or
 /// CV8_HEAP_LIMIT in `*status` when execution was stopped meanwhile, else CV8_OK; a timer whose
 /// callback was stopped is cleared, an interval too.
@@ -292,14 +316,35 @@ void cv8_resolver_settle(cv8_isolate *isolate, uint32_t resolver, cv8_host_reply
 /// The host error id carried by the exception of the last CV8_EXCEPTION result, 0 if none.
 uint32_t cv8_last_host_error(cv8_isolate *isolate);
 
+// MARK: - Uncaught errors (uncaught.cc)
+
+/// Whether promises were rejected without a handler since the last cv8_report_uncaught (and
+/// still have none).
+bool cv8_has_uncaught(cv8_isolate *isolate);
+/// Sends each promise rejected without a handler since the last call, that still has none, to
+/// cv8_host.uncaught (CV8_UNCAUGHT_REJECTION), in the order they were rejected: call it once
+/// the JavaScript that may reject them has run with its microtasks (a job, a turn of the event
+/// loop; cv8_timers_run calls it after each callback). Runs getters of the reasons (their `name`, `message`,
+/// `stack`); nothing while a termination is in force (they wait for the next call). At most
+/// 1000 rejections are kept a turn; the rest are counted and sent as one Error that says so.
+void cv8_report_uncaught(cv8_isolate *isolate);
+
 // MARK: - Function handles (functions.cc)
 
-/// Calls the function `function_id` with `this` undefined and the arguments in `arguments`
-/// (an array in V8's serialization format, version 13-15; host objects in it are function
-/// ids written as a uint32), then performs a microtask checkpoint. The result is as
-/// cv8_eval's, `await_result` included. CV8_UNSERIALIZABLE when the id is unknown.
+/// Calls the function `function_id` with the arguments in `arguments` (an array in V8's
+/// serialization format, version 13-15; host objects in it are function ids written as a
+/// uint32), then performs a microtask checkpoint. `this` is undefined, or with `has_receiver`
+/// the array's first element (the arguments are the rest). The result is as cv8_eval's,
+/// `await_result` included. CV8_UNSERIALIZABLE when the id is unknown.
 cv8_result cv8_function_call(cv8_isolate *isolate, uint32_t function_id, const uint8_t *arguments,
-                             size_t arguments_length, bool await_result);
+                             size_t arguments_length, bool has_receiver, bool await_result);
+/// Calls the method `name` of the value at `path` (`count` property names from globalThis,
+/// read as `a.b.c` reads them, none created; `count` 0 for globalThis itself) with that value
+/// as `this`, and the arguments as cv8_function_call takes them. A TypeError when a value on the
+/// way is null or undefined, or the method is not a function. The result is as cv8_eval's.
+cv8_result cv8_call_method(cv8_isolate *isolate, const char *const *path, const size_t *lengths, size_t count,
+                           const char *name, size_t name_length, const uint8_t *arguments, size_t arguments_length,
+                           bool await_result);
 /// The `name` of the function `function_id` in UTF-8 (`*length` bytes, valid until the next call
 /// that takes the isolate); "" when the id is unknown. For handles that arrive inside a value.
 const char *cv8_function_name(cv8_isolate *isolate, uint32_t function_id, size_t *length);
