@@ -99,6 +99,8 @@ struct cv8_isolate {
     uint8_t *last_result = nullptr;
     // The text of the last CV8_UNSERIALIZABLE result.
     std::string message;
+    // The most bytes a serialized value may take (0: no limit): past it, CV8_TOO_LARGE.
+    size_t max_value_bytes = 0;
     // The serialized thrown value of the last CV8_EXCEPTION, when it was not an Error.
     std::string thrown;
     // Promises that Swift still waits for; released at dispose if Swift did not.
@@ -202,7 +204,8 @@ inline bool stopping(const cv8_isolate *state) { return state->terminating.load(
 void run_microtasks(cv8_isolate *state);
 
 // values.cc: serializes `value` into the isolate's buffer. CV8_OK, or CV8_UNSERIALIZABLE
-// with a message, or an exception/termination raised while reading the value.
+// with a message, or CV8_TOO_LARGE (past `max_value_bytes`), or an exception/termination raised
+// while reading the value.
 cv8_result serialize(cv8_isolate *state, v8::Local<v8::Context> context,
                      v8::Local<v8::Value> value);
 
@@ -213,9 +216,10 @@ v8::MaybeLocal<v8::Value> clonable_copy(cv8_isolate *state, v8::Local<v8::Contex
                                         v8::Local<v8::Value> value, std::string *problem);
 
 // values.cc: the same, but an exception thrown while reading the value is swallowed and the
-// status is CV8_EXCEPTION with no data (used for error records, which must not recurse).
+// status is CV8_EXCEPTION with no data (used for error records, which must not recurse). Without
+// `limited`, the value may take more than the byte limit (an error record: its strings).
 cv8_result serialize_quietly(cv8_isolate *state, v8::Local<v8::Context> context,
-                             v8::Local<v8::Value> value);
+                             v8::Local<v8::Value> value, bool limited = true);
 
 // errors.cc: the result for an exception caught by `try_catch` (or termination).
 cv8_result caught(cv8_isolate *state, v8::Local<v8::Context> context,
