@@ -159,6 +159,7 @@ final class Engine: @unchecked Sendable {
         options.console_enabled = config.console.isEnabled && config.permissions.contains(.console)
         options.timers_enabled = config.permissions.contains(.timers)
         options.max_value_bytes = config.conversionLimits.maxBytes
+        options.max_timer_slots = config.pendingTimerSlots
         options.host = cv8_host(
             context: Unmanaged.passUnretained(self).toOpaque(), console: consoleCallback, wake: wakeCallback,
             call: hostCallback, import_module: importModuleCallback, link_module: linkModuleCallback,

@@ -20,12 +20,17 @@ struct cv8_promise {
 
 // A pending setTimeout or setInterval, and the host's call it was set on behalf of (see
 // cv8_set_owner): that call's limit bounds each of its runs, and stopping that call clears it.
+// Its arguments are one JavaScript array, in the heap that the heap limit bounds; what it holds
+// outside the heap (this, its map and queue entries) is bounded by the runtime's timer slots.
 struct cv8_timer {
     v8::Global<v8::Function> callback;
-    std::vector<v8::Global<v8::Value>> arguments;
+    v8::Global<v8::Array> arguments;  // empty when there are none
+    uint32_t argument_count = 0;
     double interval_ms = 0;  // 0 for a setTimeout
     uint64_t owner = 0;
     double limit_ms = 0;  // 0: none
+    // Its entry in the isolate's timer queue: (due time in ms, sequence).
+    std::pair<double, uint64_t> due{0, 0};
 };
 
 struct cv8_isolate;
@@ -64,6 +69,10 @@ struct cv8_isolate {
     double owner_limit_ms = 0;
     uint64_t next_timer_sequence = 0;
     uint32_t active_intervals = 0;
+    // The slots the pending timers take (one each, plus one per argument), and the most they
+    // may take (0: no limit; see cv8_isolate_options.max_timer_slots).
+    size_t timer_slots = 0;
+    size_t max_timer_slots = 0;
 
     // Functions handed to the host, by id.
     std::unordered_map<uint32_t, v8::Global<v8::Function>> functions;

@@ -42,6 +42,7 @@ cv8_isolate *cv8_isolate_new(const cv8_isolate_options *options) {
     auto *state = new cv8_isolate();
     state->host = options->host;
     state->max_value_bytes = options->max_value_bytes;
+    state->max_timer_slots = options->max_timer_slots;
     state->console_enabled = options->console_enabled;
     state->timers_enabled = options->timers_enabled;
     state->allocator = v8::ArrayBuffer::Allocator::NewDefaultAllocator();

@@ -156,6 +156,9 @@ typedef struct cv8_isolate_options {
     /// arguments, console arguments, thrown values; not error records): a value past it is
     /// refused before it is written whole (CV8_TOO_LARGE). 0: no limit.
     size_t max_value_bytes;
+    /// The most timers pending at once, each counting one plus its arguments: past it,
+    /// setTimeout and setInterval throw a RangeError. 0: no limit.
+    size_t max_timer_slots;
     cv8_host host;
 } cv8_isolate_options;
 
