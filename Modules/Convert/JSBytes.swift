@@ -15,7 +15,10 @@
 /// ```
 ///
 /// `data` holds the bytes of the view only: a `Uint8Array` over part of a larger buffer comes
-/// out as just its bytes, and goes back into JavaScript as a view of a buffer of its own.
+/// out as just its bytes, and goes back into JavaScript as a view of a buffer of its own. Views
+/// of one buffer in a value read from V8's format share that buffer's memory (each `data`
+/// starts at index 0, and copies on write as any `Data`), so a hundred views of a 60 MiB buffer
+/// take 60 MiB, not a hundred times that.
 /// Elements are in the machine's byte order (little-endian on every platform V8 runs on here),
 /// as JavaScript stores them.
 public struct JSBytes: Sendable, Hashable {

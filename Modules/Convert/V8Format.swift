@@ -14,6 +14,14 @@ public struct ConversionLimits: Sendable, Hashable {
     public var maxDepth: Int
     /// The largest value accepted, measured as its size in V8's serialization format (roughly
     /// the bytes of its strings and binary data plus a few per value). The default is 64 MiB.
+    ///
+    /// The holes of a value's sparse arrays, which the format does not hold, count too: 24
+    /// bytes each (the `JSValue` each becomes), all arrays of the value together. So
+    /// `a[2_699_999] = 1` is refused, and `new Array(3e6).fill(0)`, which V8 writes in the
+    /// sparse format with every element, is not. Binary data that the format holds once (one
+    /// `ArrayBuffer` under many views) counts once, and is held once in Swift: the views share
+    /// its bytes. A value past the limit is refused before it is written whole: a runtime's
+    /// 2 GiB `Uint8Array` costs nothing, and neither does a Swift string held a thousand times.
     public var maxBytes: Int
 
     /// Limits of `maxDepth` levels and `maxBytes` bytes, by default those of ``default``. Both
@@ -44,7 +52,9 @@ public enum V8SerializationError: Error, Sendable, Equatable, CustomStringConver
     case cycle(path: String)
     /// The value at `path` is nested deeper than `limit` containers.
     case tooDeep(limit: Int, path: String)
-    /// The value takes `size` bytes in V8's format, more than `limit`.
+    /// The value takes `size` bytes in V8's format (with its holes, see
+    /// ``ConversionLimits/maxBytes``), more than `limit`. A value refused before it was written or
+    /// read whole takes at least `size`: what it took when it was refused.
     case tooLarge(limit: Int, size: Int)
     /// A function that cannot be passed: there is no runtime to pass it to, or the runtime
     /// refused it. `reason` completes the sentence "a function at `path` ...".

@@ -26,8 +26,13 @@ package struct V8ValueReader: ~Copyable {
     private var version: UInt64 = 0
     private let maxDepth: Int
     /// The most bytes a value may take: the data's own size, and what the data does not show,
-    /// the holes of a sparse array, which take no bytes there and a `JSValue` each in Swift.
+    /// the holes of its sparse arrays, which take no bytes there and a `JSValue` each in Swift
+    /// (``holeBytes``), across the whole value.
     private let maxBytes: Int
+    /// The holes of the sparse arrays read so far, which `maxBytes` bounds with the data.
+    private var holes = 0
+    /// How many holes `maxBytes` leaves room for beside the data itself.
+    private var holeBudget = 0
     private var depth = 0
     /// Objects by the id the serializer gave them; `nil` while still being read.
     private var objects: [JSValue?] = []
@@ -38,8 +43,9 @@ package struct V8ValueReader: ~Copyable {
     /// The shape of the last object read: objects of one shape (rows of a table) share its keys.
     private var lastShape = Shape()
     /// Where in the data each ArrayBuffer read so far is, by object id: its bytes are copied
-    /// only when the buffer itself is asked for.
-    private var bufferRanges: [Int: Range<Int>] = [:]
+    /// only when the buffer itself or a view of it is asked for, and the views of a buffer used
+    /// more than once share one copy of it.
+    private var buffers: [Int: BufferSource] = [:]
     /// Makes the data's owner keep it alive, so that large binary data can be shared instead of
     /// copied; called at most once.
     private let adoptBytes: (() -> any AnyObject & Sendable)?
@@ -135,6 +141,7 @@ package struct V8ValueReader: ~Copyable {
     private mutating func readAll() throws(Failure) -> JSValue {
         // Nothing is read from data past the limit.
         guard bytes.count <= maxBytes else { throw .tooLarge(limit: maxBytes, size: bytes.count) }
+        holeBudget = (maxBytes - bytes.count) / Self.holeBytes
         do {
             try readHeader()
             return try readValue()
@@ -220,7 +227,7 @@ package struct V8ValueReader: ~Copyable {
         guard id < UInt64(objects.count) else {
             throw Unwinding.malformed("a reference to object \(id), which has not been read")
         }
-        if let range = bufferRanges[Int(id)] { return try readBuffer(Int(id), range) }
+        if buffers[Int(id)] != nil { return try readBuffer(Int(id)) }
         // A reference to an object still being read is a cycle; a finished one is shared.
         guard let value = objects[Int(id)] else { throw Unwinding(.cycle) }
         return value
@@ -299,23 +306,29 @@ package struct V8ValueReader: ~Copyable {
         return array
     }
 
-    /// The most elements a sparse array may expand to: its holes become `.undefined`.
-    package static let maxSparseLength = 1 << 24
+    /// What a hole of a sparse array counts toward `ConversionLimits.maxBytes`: the `JSValue`
+    /// (`.undefined`) it becomes in Swift, which the data does not hold.
+    package static let holeBytes = MemoryLayout<JSValue>.stride
 
+    /// A sparse array: its length, then its elements as index-value pairs (and other properties,
+    /// dropped). Its elements are appended as they come, so only the holes between them (and
+    /// after the last) are added, and they count toward the limit for the whole value: never
+    /// `length` elements made at once.
     private mutating func readSparseArray() throws(Unwinding) -> JSValue {
         let id = beginObject()
         let length = try readVarint()
-        // Its holes take no room in the data, but a JSValue each here: they count toward maxBytes.
-        let most = min(Self.maxSparseLength, maxBytes / MemoryLayout<JSValue>.stride)
-        guard length <= UInt64(most) else {
-            throw Unwinding(.unsupported("a sparse array of length \(length) (at most \(most) elements)"))
-        }
-        var elements = [JSValue](repeating: .undefined, count: Int(length))
+        var elements: [JSValue] = []
         while peekByte() != Tag.endSparseArray {
             // Indices are written as numbers: no detour through their text.
             let key = try readValue()
-            if case .number(let number) = key, let index = Int(exactly: number), elements.indices.contains(index) {
-                elements[index] = try readValue(at: .index(index))
+            if case .number(let number) = key, number >= 0, number < Double(length), let index = Int(exactly: number) {
+                if index >= elements.count {
+                    try addHoles(index - elements.count, to: &elements)
+                    elements.append(try readValue(at: .index(index)))
+                } else {
+                    // V8 writes indices in order; data that goes back overwrites.
+                    elements[index] = try readValue(at: .index(index))
+                }
             } else {
                 // Other properties of an array are dropped.
                 let name = try Self.keyText(key)
@@ -325,9 +338,26 @@ package struct V8ValueReader: ~Copyable {
         position += 1
         _ = try readVarint()  // the property count
         _ = try readVarint()  // the length again
+        // `length` is past every index read, which is below it.
+        try addHoles(Int(clamping: length) - elements.count, to: &elements)
         let array = JSValue.array(elements)
         objects[id] = array
         return array
+    }
+
+    /// Appends `count` holes to `elements`, once they fit in the limit with every hole before.
+    private mutating func addHoles(_ count: Int, to elements: inout [JSValue]) throws(Unwinding) {
+        guard count > 0 else { return }
+        guard count <= holeBudget - holes else {
+            // The size so far: the data and every hole up to here (`Int.max` if that overflows).
+            let total = holes.addingReportingOverflow(count)
+            let holeBytes = total.partialValue.multipliedReportingOverflow(by: Self.holeBytes)
+            let size = holeBytes.partialValue.addingReportingOverflow(bytes.count)
+            let overflow = total.overflow || holeBytes.overflow || size.overflow
+            throw Unwinding(.tooLarge(limit: maxBytes, size: overflow ? Int.max : size.partialValue))
+        }
+        holes += count
+        elements.append(contentsOf: repeatElement(.undefined, count: count))
     }
 
     /// Reads and drops `key: value` pairs up to `end` (an array's non-index properties).
@@ -473,20 +503,26 @@ package struct V8ValueReader: ~Copyable {
     private mutating func data(at start: Int, count: Int) -> Data {
         let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<start + count])
         // Sharing a small part would keep all of the data alive for it.
-        guard count >= Self.sharedBytesMinimum, count >= bytes.count / 4, let adoptBytes,
+        guard count >= Self.sharedBytesMinimum, count >= bytes.count / 4, let owner = adoptedSource(),
             let base = slice.baseAddress
         else { return Data(slice) }
+        return SharedBytes(base: base, owner: owner).data(at: 0, count: count)
+    }
+
+    /// The object that keeps the data alive, once asked for; `nil` when the data has no owner.
+    private mutating func adoptedSource() -> (any AnyObject & Sendable)? {
+        guard let adoptBytes else { return nil }
         let owner = sourceOwner ?? adoptBytes()
         sourceOwner = owner
-        return Data(
-            bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: count,
-            deallocator: .custom { _, _ in
-                withExtendedLifetime(owner) {}
-            })
+        return owner
     }
 
     /// The smallest binary data shared rather than copied.
     package static let sharedBytesMinimum = 64 << 10
+
+    /// The smallest view of a buffer used more than once that shares the buffer's bytes rather
+    /// than copying its own: a smaller `Data` holds its bytes in no more room than a shared one.
+    static let sharedViewMinimum = 64
 
     /// An ArrayBuffer: its length and bytes (a resizable one also has a maximum length). Read
     /// only when needed: when a view follows (as for every typed array), only the view's bytes.
@@ -494,27 +530,28 @@ package struct V8ValueReader: ~Copyable {
         let length = try readLength()
         if resizable { _ = try readVarint() }  // the maximum length, which a JSBytes does not keep
         let id = beginObject()
-        objects[id] = .undefined  // a placeholder: `bufferRanges` says where the buffer is
-        bufferRanges[id] = position..<position + length
+        objects[id] = .undefined  // a placeholder: `buffers` says where the buffer is
+        buffers[id] = BufferSource(range: position..<position + length)
         position += length
-        return try readBuffer(id, position - length..<position)
+        return try readBuffer(id)
     }
 
-    /// The buffer `id` at `range` of the data, or the view that follows it.
-    private mutating func readBuffer(_ id: Int, _ range: Range<Int>) throws(Unwinding) -> JSValue {
+    /// The buffer `id`, or the view that follows it.
+    private mutating func readBuffer(_ id: Int) throws(Unwinding) -> JSValue {
         if peekByte() == Tag.arrayBufferView {
             position += 1
-            return try readView(of: range)
+            return try readView(of: id)
         }
         if case .bytes = objects[id] { return objects[id]! }
-        let buffer = JSValue.bytes(JSBytes(.arrayBuffer, data: data(at: range.lowerBound, count: range.count))!)
+        let range = buffers[id]!.range
+        let buffer = JSValue.bytes(JSBytes(.arrayBuffer, data: bufferData(id, at: 0, count: range.count))!)
         objects[id] = buffer
         return buffer
     }
 
-    /// A typed array or a DataView over the buffer at `buffer`: its element type, offset and
-    /// length, and from version 14 on, flags (whether it tracks a resizable buffer's length).
-    private mutating func readView(of buffer: Range<Int>) throws(Unwinding) -> JSValue {
+    /// A typed array or a DataView over buffer `id`: its element type, offset and length, and
+    /// from version 14 on, flags (whether it tracks a resizable buffer's length).
+    private mutating func readView(of id: Int) throws(Unwinding) -> JSValue {
         let tag = try readByte()
         let offset = try readVarint()
         let length = try readVarint()
@@ -522,10 +559,38 @@ package struct V8ValueReader: ~Copyable {
         guard let kind = Tag.viewKinds[tag] else {
             throw Unwinding.malformed("an ArrayBuffer view with element tag 0x\(String(tag, radix: 16))")
         }
-        guard offset <= UInt64(buffer.count), length <= UInt64(buffer.count) - offset,
-            let view = JSBytes(kind, data: data(at: buffer.lowerBound + Int(offset), count: Int(length)))
+        let size = buffers[id]!.range.count
+        guard offset <= UInt64(size), length <= UInt64(size) - offset,
+            let view = JSBytes(kind, data: bufferData(id, at: Int(offset), count: Int(length)))
         else { throw Unwinding.malformed("a \(kind.name) outside its buffer or not a whole number of elements") }
         return remember(.bytes(view))
+    }
+
+    /// `count` bytes at `offset` in buffer `id`, for the buffer itself or a view. The first use
+    /// of a buffer copies (or shares) only what it asks for; from the second on, every use
+    /// shares one copy of the whole buffer (or the data itself, when the buffer is a large part
+    /// of data that has an owner). So a hundred views of one buffer hold it once, not a hundred
+    /// times: what the data holds once, Swift holds at most twice.
+    private mutating func bufferData(_ id: Int, at offset: Int, count: Int) -> Data {
+        var source = buffers[id]!
+        source.uses += 1
+        defer { buffers[id] = source }
+        let start = source.range.lowerBound + offset
+        if source.uses == 1 { return data(at: start, count: count) }
+        if count < Self.sharedViewMinimum {
+            return Data(UnsafeRawBufferPointer(rebasing: bytes[start..<start + count]))
+        }
+        if source.shared == nil {
+            let whole = UnsafeRawBufferPointer(rebasing: bytes[source.range])
+            if whole.count >= Self.sharedBytesMinimum, whole.count >= bytes.count / 4, let owner = adoptedSource(),
+                let base = whole.baseAddress
+            {
+                source.shared = SharedBytes(base: base, owner: owner)
+            } else {
+                source.shared = SharedBytes(copying: whole)
+            }
+        }
+        return source.shared!.data(at: offset, count: count)
     }
 
     /// In a runtime, a function handle; in Node's output, a typed array (Node writes them as
@@ -613,6 +678,7 @@ private struct Unwinding: Error {
         case unsupported(String)
         case cycle
         case tooDeep(limit: Int)
+        case tooLarge(limit: Int, size: Int)
     }
 
     let problem: Problem
@@ -634,6 +700,7 @@ private struct Unwinding: Error {
         case .unsupported(let kind): .unsupported(kind, path: path)
         case .cycle: .cycle(path: path)
         case .tooDeep(let limit): .tooDeep(limit: limit, path: path)
+        case .tooLarge(let limit, let size): .tooLarge(limit: limit, size: size)
         }
     }
 }
@@ -726,4 +793,51 @@ private final class Shape {
             memoryEqual(shape.baseAddress! + start, data.baseAddress! + position, length) ? length : nil
         }
     }
+}
+
+/// An ArrayBuffer in the data: where its bytes are, how many times the value used it (the buffer
+/// itself, or a view of it), and the bytes its uses share once it was used twice.
+private struct BufferSource {
+    let range: Range<Int>
+    var uses = 0
+    var shared: SharedBytes?
+}
+
+/// Bytes that many `Data` values share without copying them: memory that `owner` keeps alive
+/// (the data a runtime wrote, or a copy of one buffer of it).
+private struct SharedBytes {
+    let base: UnsafeRawPointer
+    let owner: any AnyObject & Sendable
+
+    init(base: UnsafeRawPointer, owner: any AnyObject & Sendable) {
+        self.base = base
+        self.owner = owner
+    }
+
+    /// A copy of `bytes`, to share.
+    init(copying bytes: UnsafeRawBufferPointer) {
+        let copy = BytesCopy(bytes)
+        self.init(base: UnsafeRawPointer(copy.memory), owner: copy)
+    }
+
+    /// `count` bytes at `offset`, as a `Data` that starts at index 0 and keeps the owner alive.
+    func data(at offset: Int, count: Int) -> Data {
+        guard count > 0 else { return Data() }
+        let owner = self.owner
+        return Data(
+            bytesNoCopy: UnsafeMutableRawPointer(mutating: base + offset), count: count,
+            deallocator: .custom { _, _ in withExtendedLifetime(owner) {} })
+    }
+}
+
+/// Memory of its own holding a copy of some bytes, freed with the last `Data` that shares it.
+private final class BytesCopy: Sendable {
+    nonisolated(unsafe) let memory: UnsafeMutableRawPointer
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        memory = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        if let base = bytes.baseAddress { memory.copyMemory(from: base, byteCount: bytes.count) }
+    }
+
+    deinit { memory.deallocate() }
 }

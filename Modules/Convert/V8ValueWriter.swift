@@ -58,7 +58,7 @@ package enum V8ValueWriter {
         bytes.removeAll(keepingCapacity: true)
         // Most arguments are small; one reservation covers them without growing step by step.
         bytes.reserveCapacity(64)
-        var writer = Writer(bytes: [], maxDepth: limits.maxDepth, functionID: functionID)
+        var writer = Writer(bytes: [], maxDepth: limits.maxDepth, maxBytes: limits.maxBytes, functionID: functionID)
         // Move the buffer into the writer (and back) rather than copy it: it stays uniquely
         // referenced, so appending never copies it.
         swap(&bytes, &writer.bytes)
@@ -83,6 +83,10 @@ package enum V8ValueWriter {
 private struct Writer {
     var bytes: [UInt8]
     let maxDepth: Int
+    /// Checked before each string and binary data is written, so that a value past the limit is
+    /// refused before it is written whole (one string or buffer held many times takes its room
+    /// once in Swift, but once per use in the format); the whole encoding is checked after.
+    let maxBytes: Int
     let functionID: V8ValueWriter.FunctionID?
 
     // MARK: - Primitives of the format
@@ -118,7 +122,7 @@ private struct Writer {
         case .null: bytes.append(Tag.null)
         case .bool(let flag): bytes.append(flag ? Tag.true : Tag.false)
         case .number(let number): writeNumber(number)
-        case .string(let string): writeString(string)
+        case .string(let string): try writeString(string)
         case .array(let elements):
             guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
             try writeArray(elements, depth: depth + 1)
@@ -132,7 +136,7 @@ private struct Writer {
         case .date(let date):
             bytes.append(Tag.date)
             writeDouble(date.millisecondsSince1970)
-        case .bytes(let binary): writeBytes(binary)
+        case .bytes(let binary): try writeBytes(binary)
         case .regExp(let regExp): try writeRegExp(regExp)
         case .map(let map):
             guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
@@ -183,7 +187,7 @@ private struct Writer {
     mutating func writeObject(_ object: JSObject, depth: Int) throws(Unwinding) {
         bytes.append(Tag.beginObject)
         for (key, value) in object.storage {
-            writeString(key)
+            try writeString(key)
             do {
                 try write(value, depth: depth)
             } catch {
@@ -232,7 +236,7 @@ private struct Writer {
             bytes.append(prototype.key)
         }
         bytes.append(Tag.ErrorField.message)
-        writeString(error.message)
+        try writeString(error.message)
         if let cause = error.cause {
             bytes.append(Tag.ErrorField.cause)
             do {
@@ -243,7 +247,7 @@ private struct Writer {
         }
         if let stack = error.stack {
             bytes.append(Tag.ErrorField.stack)
-            writeString(stack)
+            try writeString(stack)
         }
         bytes.append(Tag.ErrorField.end)
     }
@@ -257,7 +261,7 @@ private struct Writer {
             bits |= flag.bit
         }
         bytes.append(Tag.regExp)
-        writeString(regExp.source)
+        try writeString(regExp.source)
         writeVarint(bits)
     }
 
@@ -271,7 +275,8 @@ private struct Writer {
 
     /// An ArrayBuffer with the bytes; a view adds its element type, offset 0, its length and no
     /// flags after its own buffer.
-    mutating func writeBytes(_ binary: JSBytes) {
+    mutating func writeBytes(_ binary: JSBytes) throws(Unwinding) {
+        try reserve(binary.data.count)
         bytes.append(Tag.arrayBuffer)
         writeCount(binary.data.count)
         bytes.append(contentsOf: binary.data)
@@ -300,7 +305,9 @@ private struct Writer {
     /// Latin-1 (`"`) when every UTF-16 unit fits in a byte, as V8 writes its one-byte strings;
     /// UTF-16 (`c`) otherwise. Both are computed from the string's UTF-8 in one scan, without
     /// an intermediate array.
-    mutating func writeString(_ string: String) {
+    mutating func writeString(_ string: String) throws(Unwinding) {
+        // At least half a byte per byte of UTF-8 (two UTF-8 bytes for one Latin-1 byte).
+        try reserve(string.utf8.count / 2)
         // A native string lends its UTF-8 as it is; `withUTF8` is mutating, and a copy of the
         // string to call it on costs a retain and a release.
         let lent: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in writeString(utf8: utf8) }
@@ -384,6 +391,16 @@ private struct Writer {
         }
     }
 
+    /// Refuses what would take the encoding past `maxBytes` with `count` more bytes.
+    @inline(__always)
+    private func reserve(_ count: Int) throws(Unwinding) {
+        guard count <= maxBytes - bytes.count else {
+            let size = bytes.count.addingReportingOverflow(count)
+            throw Unwinding(
+                Unwinding.Problem.tooLarge(limit: maxBytes, size: size.overflow ? Int.max : size.partialValue))
+        }
+    }
+
     /// Appends `count` bytes that `initialize` writes in place, all of them.
     private mutating func fill(_ count: Int, _ initialize: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
         let start = bytes.count
@@ -411,6 +428,7 @@ private struct Unwinding: Error {
         case function(reason: String)
         case tooDeep(limit: Int)
         case invalid(String)
+        case tooLarge(limit: Int, size: Int)
     }
 
     let problem: Problem
@@ -438,6 +456,7 @@ private struct Unwinding: Error {
         case .function(let reason): .function(reason: reason, path: path)
         case .tooDeep(let limit): .tooDeep(limit: limit, path: path)
         case .invalid(let reason): .invalid(reason, path: path)
+        case .tooLarge(let limit, let size): .tooLarge(limit: limit, size: size)
         }
     }
 }

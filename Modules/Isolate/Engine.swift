@@ -162,6 +162,8 @@ final class Engine: @unchecked Sendable {
         options.initial_heap_bytes = config.initialHeapSize ?? 0
         options.console_enabled = config.console.isEnabled && config.permissions.contains(.console)
         options.timers_enabled = config.permissions.contains(.timers)
+        options.max_value_bytes = config.conversionLimits.maxBytes
+        options.max_timer_slots = config.pendingTimerSlots
         options.host = cv8_host(
             context: Unmanaged.passUnretained(self).toOpaque(), console: consoleCallback, wake: wakeCallback,
             call: hostCallback, import_module: importModuleCallback, link_module: linkModuleCallback,
@@ -672,7 +674,7 @@ final class Engine: @unchecked Sendable {
         case CV8_EXCEPTION:
             // A Swift error thrown into JavaScript and come back unchanged is itself again; one
             // whose name or message JavaScript changed is what JavaScript made of it.
-            let thrown = JavaScriptError(record: result)
+            let thrown = JavaScriptError(record: result, limits: displayLimits)
             if let original = originalHostError(unlessChanged: thrown) { throw original }
             throw thrown
         case CV8_TERMINATED:
@@ -688,6 +690,8 @@ final class Engine: @unchecked Sendable {
             let message = String(
                 decoding: UnsafeRawBufferPointer(start: result.data, count: result.length), as: UTF8.self)
             throw RuntimeError.conversion(message)
+        case CV8_TOO_LARGE:
+            throw tooLarge(result.length)
         default:
             preconditionFailure("the shim returned status \(result.status.rawValue) where a value was expected")
         }
@@ -791,9 +795,24 @@ final class Engine: @unchecked Sendable {
 
     // MARK: - Host callbacks, from the shim
 
+    /// The error for a value that the shim refused for its size: it had taken `size` bytes when
+    /// it was (CV8_TOO_LARGE), the same error the limit gives a value Swift measures whole.
+    func tooLarge(_ size: Int) -> RuntimeError {
+        .conversion(V8SerializationError.tooLarge(limit: config.conversionLimits.maxBytes, size: size).description)
+    }
+
+    /// The limits for values that are shown rather than used (console arguments, thrown values):
+    /// the byte limit, with the reader's own depth, as deep as Node prints.
+    var displayLimits: ConversionLimits {
+        ConversionLimits(maxDepth: V8ValueReader.defaultMaxDepth, maxBytes: config.conversionLimits.maxBytes)
+    }
+
     /// A console call from JavaScript, on the runtime thread.
     fileprivate func console(_ level: Int32, _ data: UnsafePointer<UInt8>?, _ length: Int) {
-        guard let arguments = try? V8ValueReader.decode(UnsafeRawBufferPointer(start: data, count: length)).arrayValue,
+        guard
+            let arguments = try? V8ValueReader.decode(
+                UnsafeRawBufferPointer(start: data, count: length), limits: displayLimits
+            ).arrayValue,
             ConsoleLevel.allCases.indices.contains(Int(level))
         else { return }
         config.console.emit(ConsoleLevel.allCases[Int(level)], arguments: arguments)
@@ -838,14 +857,17 @@ struct IsolateHandle: @unchecked Sendable {
 
 extension JavaScriptError {
     /// The error described by the shim's error record (see Modules/Platform/CV8/errors.cc).
-    init(record result: cv8_result) {
+    /// The thrown value (when not an Error) is read within `limits`; the record, made of the
+    /// error's strings, is not.
+    init(record result: cv8_result, limits: ConversionLimits = .default) {
         let record =
             (try? V8ValueReader.decode(UnsafeRawBufferPointer(start: result.data, count: result.length))) ?? .undefined
         let isError = record["isError"]?.boolValue ?? false
         let frames = record["frames"]?.arrayValue?.compactMap(StackFrame.init(record:)) ?? []
         var thrownValue: JSValue?
         if !isError, let thrown = result.thrown {
-            thrownValue = try? V8ValueReader.decode(UnsafeRawBufferPointer(start: thrown, count: result.thrown_length))
+            thrownValue = try? V8ValueReader.decode(
+                UnsafeRawBufferPointer(start: thrown, count: result.thrown_length), limits: limits)
         }
         self.init(
             name: isError ? record["name"]?.stringValue : nil,

@@ -240,6 +240,9 @@ extension Engine {
         let arguments: HostArguments
         if let scalars {
             arguments = HostArguments(scalars: UnsafeBufferPointer(start: scalars, count: count))
+        } else if data == nil {
+            // The shim refused the arguments for their size (see cv8_host.call).
+            return reply(tooLarge(length), name: "TypeError")
         } else {
             do {
                 let decoded = try V8ValueReader.decode(

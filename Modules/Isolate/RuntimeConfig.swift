@@ -47,6 +47,14 @@ public struct RuntimeConfig: Sendable {
     /// and the runtime stays usable. By default 100 levels and 64 MiB.
     public var conversionLimits: ConversionLimits
 
+    /// The most timers (`setTimeout`, `setInterval`) pending at once, each counting one plus
+    /// its arguments: `setTimeout(f, 10, a, b)` counts 3. Past it, `setTimeout` and
+    /// `setInterval` throw a `RangeError`; a timer frees its count when it has run or is cleared.
+    /// A pending timer holds host memory outside the JavaScript heap, which ``maxHeapSize``
+    /// does not bound (its arguments are in the heap). `nil` (the default): one per 256 bytes of
+    /// ``maxHeapSize`` (65,536 for 16 MiB), or 1,000,000 without a heap limit.
+    public var maxPendingTimers: Int?
+
     /// A classic script run once when the runtime is created, before any other code, named
     /// `<bootstrap>`. Its globals and declarations stay. If it throws, creating the runtime
     /// throws that ``JavaScriptError``.
@@ -80,6 +88,7 @@ public struct RuntimeConfig: Sendable {
         console: ConsoleOutput = .disabled,
         permissions: Set<Permission> = Permission.defaults,
         conversionLimits: ConversionLimits = .default,
+        maxPendingTimers: Int? = nil,
         bootstrap: String? = nil,
         onUncaughtError: (@Sendable (UncaughtError) -> Void)? = nil
     ) {
@@ -90,8 +99,14 @@ public struct RuntimeConfig: Sendable {
         self.console = console
         self.permissions = permissions
         self.conversionLimits = conversionLimits
+        self.maxPendingTimers = maxPendingTimers
         self.bootstrap = bootstrap
         self.onUncaughtError = onUncaughtError
+    }
+
+    /// The timer slots the shim allows (see ``maxPendingTimers``).
+    var pendingTimerSlots: Int {
+        maxPendingTimers ?? maxHeapSize.map { $0 / 256 } ?? 1_000_000
     }
 
     /// Checks the limits before any thread or isolate is made.
@@ -100,6 +115,9 @@ public struct RuntimeConfig: Sendable {
             throw .invalidConfiguration("timeout must be positive, not \(timeout)")
         }
         if let problem = conversionLimits.problem { throw .invalidConfiguration(problem) }
+        if let maxPendingTimers, maxPendingTimers < 1 {
+            throw .invalidConfiguration("maxPendingTimers must be at least 1, not \(maxPendingTimers)")
+        }
         if let maxHeapSize, maxHeapSize < Self.minimumHeapSize {
             throw .invalidConfiguration(
                 "maxHeapSize \(maxHeapSize.bytesText) is below the minimum of \(Self.minimumHeapSize.bytesText)")

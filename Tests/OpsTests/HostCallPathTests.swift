@@ -137,6 +137,33 @@ import Testing
         #expect(outcomes == ["TypeError", "TypeError", "TypeError"])
     }
 
+    /// Arguments past the byte limit are refused by the shim before they are serialized whole,
+    /// with the error the limit gives in Swift: a `TypeError` that JavaScript can catch, thrown
+    /// before the function runs, sync or async.
+    @Test func argumentsPastTheByteLimitAreRefusedBeforeTheyAreSerialized() async throws {
+        let runtime = try Runtime(RuntimeConfig(conversionLimits: ConversionLimits(maxBytes: 1 << 20)))
+        defer { runtime.close() }
+        let calls = Mutex(0)
+        try runtime.bind("sink") { (arguments: [JSValue]) -> JSValue in
+            calls.withLock { $0 += 1 }
+            return .number(Double(arguments[0].bytesValue?.count ?? -1))
+        }
+        try runtime.bind("later") { (arguments: [JSValue]) async -> JSValue in .number(Double(arguments.count)) }
+        let refused = try runtime.eval(
+            """
+            const big = new Uint8Array(64 << 20)
+            const name = (f) => { try { f(); return 'ok' } catch (e) { return e.name + ': ' + e.message } }
+            [name(() => sink(big)), name(() => later(big)), name(() => sink({ big }))]
+            """)
+        for outcome in refused.arrayValue ?? [] {
+            #expect(outcome.stringValue?.hasPrefix("TypeError: ") == true, "\(outcome)")
+            #expect(outcome.stringValue?.contains("more than the limit of 1048576 bytes") == true, "\(outcome)")
+        }
+        #expect(calls.withLock { $0 } == 0)
+        #expect(try runtime.eval("sink(new Uint8Array(1000))") == 1000)
+        #expect(try await runtime.evalAsync("later(1, 2)") == 2)
+    }
+
     /// Objects of one shape keep fields of their own, doubles included (V8 boxes a double field:
     /// a copy of an object made with `Object::Clone` would share the box).
     @Test func objectsOfOneShapeShareNoField() throws {

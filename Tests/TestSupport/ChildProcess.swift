@@ -41,3 +41,13 @@ public func inChildProcess(within seconds: Double = 30, _ body: () async throws 
         exit(1)
     }
 }
+
+/// The most memory this process has held resident so far, in bytes (Linux's VmHWM): in an exit
+/// test's child, proof that what it did stayed within a bound.
+public func peakResidentBytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    else { return 0 }
+    return kilobytes << 10
+}

@@ -100,6 +100,12 @@ bool call_serialized(cv8_isolate *state, Local<v8::Context> context, const Funct
     Local<v8::Array> arguments;
     if (!collect_arguments(state, context, info, &arguments)) return false;
     cv8_result encoded = cv8::serialize(state, context, arguments);
+    if (encoded.status == CV8_TOO_LARGE) {
+        // The host answers with the error its own limit gives (see cv8_host.call).
+        *reply = state->host.call(state->host.context, binding.host_binding, nullptr, encoded.length, nullptr, 0,
+                                  resolver_id);
+        return true;
+    }
     if (encoded.status != CV8_OK) {
         // A getter threw (the exception is pending already) or a value cannot be cloned.
         if (encoded.status == CV8_UNSERIALIZABLE) {

@@ -25,7 +25,11 @@ constexpr int kMaxDepth = 2000;
 class Cloner {
   public:
     Cloner(cv8_isolate *state, Local<v8::Context> context)
-        : state_(state), isolate_(state->isolate), context_(context), copies_(v8::Map::New(state->isolate)) {}
+        : state_(state),
+          isolate_(state->isolate),
+          context_(context),
+          copies_(v8::Map::New(state->isolate)),
+          placeholders_(v8::Map::New(state->isolate)) {}
 
     // Why the value could not be copied, when `copy` returned nothing and no exception is pending.
     std::string problem;
@@ -37,7 +41,13 @@ class Cloner {
         Local<v8::Object> object = value.As<v8::Object>();
         Local<Value> earlier;
         if (!copies_->Get(context_, object).ToLocal(&earlier)) return {};
-        if (!earlier->IsUndefined()) return earlier;
+        if (!earlier->IsUndefined()) {
+            // A cycle back to an array whose packed copy is not made yet: it keeps this one.
+            if (earlier->IsArray() && placeholders_->Has(context_, earlier).FromMaybe(false) &&
+                placeholders_->Set(context_, earlier, v8::True(isolate_)).IsEmpty())
+                return {};
+            return earlier;
+        }
         if (depth > kMaxDepth) {
             // Without its path, which would be thousands of steps long.
             problem = "the value is nested more than 2000 levels deep to be copied";
@@ -52,6 +62,9 @@ class Cloner {
     Local<v8::Context> context_;
     // Each original object, with its copy.
     Local<v8::Map> copies_;
+    // The copies of arrays with every element whose packed copy is made once their elements
+    // are copied (copy_array), each with whether a cycle reached it meanwhile.
+    Local<v8::Map> placeholders_;
     // The keys and indices from the top to the value being copied.
     std::vector<std::string> path_;
 
@@ -91,23 +104,66 @@ class Cloner {
     // The elements that are there, by their indices: a sparse array of length 2^32 - 1 costs
     // what it holds, not its length. Holes stay holes; other properties are left out, as the
     // reader leaves them out of an array.
+    //
+    // V8 writes an array densely only when its elements are packed (ValueSerializer::WriteJSArray
+    // decides by elements kind), and `Array::New(isolate, length)` makes a holey one: with
+    // `length` holes allocated in the heap (Factory::NewJSArray with that capacity), and past
+    // FixedArray::kMaxLength an abort of the process ("invalid size error"). So an array with
+    // every element is copied into a packed array made from its elements at once (dense, as
+    // the original may be); one with holes into an array that starts empty and gets its
+    // elements by index (holey or dictionary-mode: the serializer writes it as sparse) and its
+    // length last. The copy is remembered before its elements are copied, for the cycles
+    // through it; a packed copy replaces it when no cycle reached it meanwhile.
     v8::MaybeLocal<Value> copy_array(Local<v8::Array> array, int depth) {
-        Local<v8::Array> result = v8::Array::New(isolate_, static_cast<int>(array->Length()));
+        Local<v8::Array> result = v8::Array::New(isolate_, 0);
         if (remember(array, result).IsEmpty()) return {};
         Local<v8::Array> keys;
         auto filter = static_cast<v8::PropertyFilter>(v8::ONLY_ENUMERABLE | v8::SKIP_SYMBOLS);
         if (!array->GetOwnPropertyNames(context_, filter, v8::KeyConversionMode::kKeepNumbers).ToLocal(&keys))
             return {};
+        std::vector<uint32_t> indices;
         for (uint32_t i = 0; i < keys->Length(); i++) {
-            Local<Value> key, element, copied;
+            Local<Value> key;
             if (!keys->Get(context_, i).ToLocal(&key)) return {};
-            if (!key->IsUint32()) continue;
-            uint32_t index = key.As<v8::Uint32>()->Value();
+            if (key->IsUint32()) indices.push_back(key.As<v8::Uint32>()->Value());
+        }
+        uint32_t length = array->Length();
+        // Indices are distinct and below the length: as many as the length means every one.
+        bool full = indices.size() == length;
+        if (full && placeholders_->Set(context_, result, v8::False(isolate_)).IsEmpty()) return {};
+        std::vector<Local<Value>> elements;
+        if (full) elements.reserve(length);
+        for (uint32_t index : indices) {
+            Local<Value> element, copied;
             path_.push_back("[" + std::to_string(index) + "]");
             if (!array->Get(context_, index).ToLocal(&element) || !copy(element, depth + 1).ToLocal(&copied)) return {};
             path_.pop_back();
-            if (result->Set(context_, index, copied).IsNothing()) return {};
+            if (full) {
+                elements.push_back(copied);
+            } else if (result->Set(context_, index, copied).IsNothing()) {
+                return {};
+            }
         }
+        if (full) {
+            Local<Value> reached;
+            if (!placeholders_->Get(context_, result).ToLocal(&reached) ||
+                placeholders_->Delete(context_, result).IsNothing())
+                return {};
+            // A getter may have changed the original meanwhile: its indices were read before.
+            bool in_order = true;
+            for (uint32_t i = 0; i < indices.size() && in_order; i++) in_order = indices[i] == i;
+            if (!reached->IsTrue() && in_order) {
+                Local<v8::Array> packed = v8::Array::New(isolate_, elements.data(), elements.size());
+                return remember(array, packed);
+            }
+            for (uint32_t i = 0; i < indices.size(); i++)
+                if (result->Set(context_, indices[i], elements[i]).IsNothing()) return {};
+        }
+        // The holes after the last element.
+        if (result->Length() < length &&
+            result->Set(context_, v8::String::NewFromUtf8Literal(isolate_, "length"), v8::Number::New(isolate_, length))
+                .IsNothing())
+            return {};
         return result;
     }
 

@@ -134,7 +134,8 @@ cv8_result record(cv8_isolate *state, Local<Context> context, Local<Value> excep
         // The record is serialized into the same buffer next, so keep a copy.
         if (has_thrown) state->thrown.assign(reinterpret_cast<const char *>(thrown.data), thrown.length);
     }
-    cv8_result result = cv8::serialize_quietly(state, context, entry);
+    // The record holds the error's strings only, bounded by the heap: never refused for its size.
+    cv8_result result = cv8::serialize_quietly(state, context, entry, false);
     if (cv8::stopping(state)) return cv8::terminated(state);
     if (result.status != CV8_OK) return result;
     result.status = CV8_EXCEPTION;

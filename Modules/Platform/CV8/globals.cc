@@ -2,6 +2,8 @@
 // Nothing here reaches the file system, the network or the clock beyond timers.
 #include "internal.h"
 
+#include <string>
+
 bool cv8_install_timers(cv8_isolate *state, v8::Local<v8::Context> context,
                         v8::Local<v8::Object> global);
 
@@ -113,7 +115,14 @@ void cv8::console_emit(cv8_isolate *state, Local<v8::Context> context, int level
     cv8_result result = cv8::serialize_quietly(state, context, arguments);
     // A getter was stopped by a termination: nothing is printed, and the caller unwinds.
     if (cv8::stopping(state)) return;
-    if (result.status != CV8_OK) {
+    if (result.status == CV8_TOO_LARGE) {
+        // Past the byte limit: a line that says so instead (their string forms could be larger).
+        std::string notice = "[arguments that take more than " + std::to_string(state->max_value_bytes) +
+                             " bytes (ConversionLimits.maxBytes), not shown]";
+        Local<Value> parts[] = {cv8::text_string(isolate, notice.data(), notice.size())};
+        result = cv8::serialize_quietly(state, context, v8::Array::New(isolate, parts, 1));
+        if (result.status != CV8_OK || cv8::stopping(state)) return;
+    } else if (result.status != CV8_OK) {
         // Something nested could not be cloned: fall back to each argument's string form.
         for (uint32_t i = 0; i < arguments->Length(); i++) {
             v8::TryCatch quiet(isolate);

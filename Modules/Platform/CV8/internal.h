@@ -20,12 +20,17 @@ struct cv8_promise {
 
 // A pending setTimeout or setInterval, and the host's call it was set on behalf of (see
 // cv8_set_owner): that call's limit bounds each of its runs, and stopping that call clears it.
+// Its arguments are one JavaScript array, in the heap that the heap limit bounds; what it holds
+// outside the heap (this, its map and queue entries) is bounded by the runtime's timer slots.
 struct cv8_timer {
     v8::Global<v8::Function> callback;
-    std::vector<v8::Global<v8::Value>> arguments;
+    v8::Global<v8::Array> arguments;  // empty when there are none
+    uint32_t argument_count = 0;
     double interval_ms = 0;  // 0 for a setTimeout
     uint64_t owner = 0;
     double limit_ms = 0;  // 0: none
+    // Its entry in the isolate's timer queue: (due time in ms, sequence).
+    std::pair<double, uint64_t> due{0, 0};
 };
 
 struct cv8_isolate;
@@ -79,6 +84,10 @@ struct cv8_isolate {
     double owner_limit_ms = 0;
     uint64_t next_timer_sequence = 0;
     uint32_t active_intervals = 0;
+    // The slots the pending timers take (one each, plus one per argument), and the most they
+    // may take (0: no limit; see cv8_isolate_options.max_timer_slots).
+    size_t timer_slots = 0;
+    size_t max_timer_slots = 0;
 
     // Functions handed to the host, by id.
     std::unordered_map<uint32_t, v8::Global<v8::Function>> functions;
@@ -114,6 +123,8 @@ struct cv8_isolate {
     uint8_t *last_result = nullptr;
     // The text of the last CV8_UNSERIALIZABLE result.
     std::string message;
+    // The most bytes a serialized value may take (0: no limit): past it, CV8_TOO_LARGE.
+    size_t max_value_bytes = 0;
     // The serialized thrown value of the last CV8_EXCEPTION, when it was not an Error.
     std::string thrown;
     // The stack limit the host set (cv8_isolate_set_stack_size), and the one in force now,
@@ -254,7 +265,8 @@ class Headroom {
 void run_microtasks(cv8_isolate *state);
 
 // values.cc: serializes `value` into the isolate's buffer. CV8_OK, or CV8_UNSERIALIZABLE
-// with a message, or an exception/termination raised while reading the value.
+// with a message, or CV8_TOO_LARGE (past `max_value_bytes`), or an exception/termination raised
+// while reading the value.
 cv8_result serialize(cv8_isolate *state, v8::Local<v8::Context> context,
                      v8::Local<v8::Value> value);
 
@@ -265,9 +277,10 @@ v8::MaybeLocal<v8::Value> clonable_copy(cv8_isolate *state, v8::Local<v8::Contex
                                         v8::Local<v8::Value> value, std::string *problem);
 
 // values.cc: the same, but an exception thrown while reading the value is swallowed and the
-// status is CV8_EXCEPTION with no data (used for error records, which must not recurse).
+// status is CV8_EXCEPTION with no data (used for error records, which must not recurse). Without
+// `limited`, the value may take more than the byte limit (an error record: its strings).
 cv8_result serialize_quietly(cv8_isolate *state, v8::Local<v8::Context> context,
-                             v8::Local<v8::Value> value);
+                             v8::Local<v8::Value> value, bool limited = true);
 
 // errors.cc: the result for an exception caught by `try_catch` (or termination).
 cv8_result caught(cv8_isolate *state, v8::Local<v8::Context> context,

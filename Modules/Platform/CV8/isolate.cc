@@ -113,6 +113,8 @@ void release(cv8_isolate *state) {
 cv8_isolate *cv8_isolate_new(const cv8_isolate_options *options) {
     auto *state = new cv8_isolate();
     state->host = options->host;
+    state->max_value_bytes = options->max_value_bytes;
+    state->max_timer_slots = options->max_timer_slots;
     state->console_enabled = options->console_enabled;
     state->timers_enabled = options->timers_enabled;
     // With a heap limit, ArrayBuffer contents may take as much again, and no more.

@@ -1,7 +1,9 @@
 // Timers: setTimeout, setInterval and their clear functions, run by the host's event loop.
 #include "internal.h"
 
+#include <algorithm>
 #include <chrono>
+#include <string>
 
 namespace {
 
@@ -26,9 +28,13 @@ double delay_of(const FunctionCallbackInfo<Value> &info) {
     return delay >= 0 && delay <= 2147483647 ? delay : 0;
 }
 
-void schedule(cv8_isolate *state, uint32_t id, double due) {
-    state->timer_queue.emplace(std::make_pair(due, state->next_timer_sequence++), id);
+void schedule(cv8_isolate *state, cv8_timer &timer, uint32_t id, double due) {
+    timer.due = std::make_pair(due, state->next_timer_sequence++);
+    state->timer_queue.emplace(timer.due, id);
 }
+
+// The slots a timer takes: one, and one per argument.
+size_t slots_of(const cv8_timer &timer) { return 1 + static_cast<size_t>(timer.argument_count); }
 
 void add_timer(const FunctionCallbackInfo<Value> &info, bool repeat) {
     v8::Isolate *isolate = info.GetIsolate();
@@ -38,12 +44,31 @@ void add_timer(const FunctionCallbackInfo<Value> &info, bool repeat) {
         return;
     }
     cv8_isolate *state = state_of(info);
-    uint32_t id = state->next_timer_id++;
+    uint32_t argument_count = info.Length() > 2 ? static_cast<uint32_t>(info.Length() - 2) : 0;
+    size_t slots = 1 + static_cast<size_t>(argument_count);
+    if (state->max_timer_slots > 0 && slots > state->max_timer_slots - std::min(state->timer_slots, state->max_timer_slots)) {
+        std::string message = std::string(repeat ? "setInterval" : "setTimeout") +
+                              ": too many pending timers (" + std::to_string(state->timer_slots) + " of " +
+                              std::to_string(state->max_timer_slots) +
+                              " slots taken, one per timer and one per argument: RuntimeConfig.maxPendingTimers)";
+        isolate->ThrowException(v8::Exception::RangeError(cv8::text_string(isolate, message.data(), message.size())));
+        return;
+    }
+    Local<v8::Array> arguments;
+    if (argument_count > 0) {
+        std::vector<Local<Value>> values;
+        values.reserve(argument_count);
+        for (int i = 2; i < info.Length(); i++) values.push_back(info[i]);
+        arguments = v8::Array::New(isolate, values.data(), values.size());
+    }
+    uint32_t id = cv8::new_id(state->next_timer_id, state->timers);
     cv8_timer &timer = state->timers[id];
     timer.owner = state->owner;
     timer.limit_ms = state->owner_limit_ms;
     timer.callback.Reset(isolate, info[0].As<v8::Function>());
-    for (int i = 2; i < info.Length(); i++) timer.arguments.emplace_back(isolate, info[i]);
+    if (argument_count > 0) timer.arguments.Reset(isolate, arguments);
+    timer.argument_count = argument_count;
+    state->timer_slots += slots;
     double delay = delay_of(info);
     if (repeat) {
         // An interval of 0 would spin the runtime's thread; browsers clamp it too.
@@ -51,16 +76,24 @@ void add_timer(const FunctionCallbackInfo<Value> &info, bool repeat) {
         timer.interval_ms = delay;
         state->active_intervals++;
     }
-    schedule(state, id, now_ms() + delay);
+    schedule(state, timer, id, now_ms() + delay);
     info.GetReturnValue().Set(id);
+}
+
+// Forgets a timer whose queue entry is gone already (it is running, or was just taken).
+void forget(cv8_isolate *state, std::unordered_map<uint32_t, cv8_timer>::iterator found) {
+    if (found->second.interval_ms > 0) state->active_intervals--;
+    state->timer_slots -= slots_of(found->second);
+    state->timers.erase(found);
 }
 
 void remove_timer(cv8_isolate *state, uint32_t id) {
     auto found = state->timers.find(id);
     if (found == state->timers.end()) return;
-    if (found->second.interval_ms > 0) state->active_intervals--;
-    state->timers.erase(found);
-    // Its entry in the queue stays until it comes up, and is skipped then.
+    // Its queue entry goes too: a loop that sets and clears timers holds nothing.
+    auto queued = state->timer_queue.find(found->second.due);
+    if (queued != state->timer_queue.end() && queued->second == id) state->timer_queue.erase(queued);
+    forget(state, found);
 }
 
 void clear_timer(const FunctionCallbackInfo<Value> &info) {
@@ -98,6 +131,7 @@ void cv8::clear_timers(cv8_isolate *state) {
     state->timers.clear();
     state->timer_queue.clear();
     state->active_intervals = 0;
+    state->timer_slots = 0;
 }
 
 double cv8_timers_run(cv8_isolate *state, cv8_status *status) {
@@ -121,14 +155,23 @@ double cv8_timers_run(cv8_isolate *state, cv8_status *status) {
         cv8_timer &timer = found->second;
         Local<v8::Function> callback = timer.callback.Get(isolate);
         std::vector<Local<Value>> argv;
-        for (auto &argument : timer.arguments) argv.push_back(argument.Get(isolate));
+        if (!timer.arguments.IsEmpty()) {
+            Local<v8::Array> arguments = timer.arguments.Get(isolate);
+            argv.reserve(timer.argument_count);
+            for (uint32_t i = 0; i < timer.argument_count; i++) {
+                Local<Value> argument;
+                // The array is the timer's own, never seen by a script: reading it runs nothing.
+                if (!arguments->Get(context, i).ToLocal(&argument)) argument = v8::Undefined(isolate);
+                argv.push_back(argument);
+            }
+        }
         // The callback runs on behalf of the timer's owner; timers it sets belong to it too.
         uint64_t owner = timer.owner;
         double limit_ms = timer.limit_ms;
         if (timer.interval_ms > 0) {
-            schedule(state, id, now + timer.interval_ms);
+            schedule(state, timer, id, now + timer.interval_ms);
         } else {
-            state->timers.erase(found);  // before the call: it may set a timer with this id's slot
+            forget(state, found);  // before the call: its slots are free for the timers it sets
         }
         if (state->host.timer_starting != nullptr) state->host.timer_starting(state->host.context, owner, limit_ms);
         uint64_t outer_owner = state->owner;

@@ -11,11 +11,25 @@ constexpr size_t kKeptBufferLimit = 8u << 20;
 // Writes into the isolate's reusable buffer (or, nested in another serialization, a buffer of
 // its own), and turns "cannot clone" into a message instead of a JavaScript exception the caller
 // would mistake for the script's own.
+//
+// It also refuses to grow the buffer for a value that takes more than `limit` bytes (0: no
+// limit), so that such a value is refused before it is written whole: a 2 GiB Uint8Array costs
+// nothing, not 2 GB and seconds. V8 grows its buffer in ValueSerializer::ExpandBuffer, asking
+// for `max(required, 2 * capacity) + 64` bytes, and only when `required` is more than its
+// capacity (the capacity granted last). So a request says that the value needs more than that
+// capacity, and, when it is not a doubling, exactly `size - 64` bytes so far: one large string
+// or buffer is refused before a byte of it is copied. A value within the limit may still be
+// given up to twice the limit while its buffer doubles; the host checks the exact size after.
+// When a request is refused, V8 marks the serializer out of memory and throws a DataCloneError
+// ("out of memory") through ThrowDataCloneError, which is how the refusal ends.
 class Delegate final : public v8::ValueSerializer::Delegate {
   public:
-    Delegate(cv8_isolate *state, bool shared) : state_(state), shared_(shared) {}
+    Delegate(cv8_isolate *state, bool shared, size_t limit) : state_(state), shared_(shared), limit_(limit) {}
 
     bool failed_to_clone = false;
+    // Set when the value was refused for taking more than `limit` bytes: at least `needed`.
+    bool too_large = false;
+    size_t needed = 0;
 
     void ThrowDataCloneError(v8::Local<v8::String> message) override {
         failed_to_clone = true;
@@ -27,21 +41,15 @@ class Delegate final : public v8::ValueSerializer::Delegate {
     }
 
     void *ReallocateBufferMemory(void *old_buffer, size_t size, size_t *actual_size) override {
-        if (!shared_) {
-            void *grown = std::realloc(old_buffer, size);
-            if (grown != nullptr) *actual_size = size;
-            return grown;
+        // What the value needs at least (see above).
+        size_t required = size > 2 * granted_ + 64 ? size - 64 : granted_ + 1;
+        if (limit_ > 0 && required > limit_) {
+            too_large = true;
+            needed = required;
+            return nullptr;
         }
-        if (old_buffer == nullptr) old_buffer = state_->buffer;
-        if (old_buffer == state_->buffer && size <= state_->capacity) {
-            *actual_size = state_->capacity;
-            return state_->buffer;
-        }
-        void *grown = std::realloc(old_buffer, size);
-        if (grown == nullptr) return nullptr;
-        state_->buffer = static_cast<uint8_t *>(grown);
-        state_->capacity = size;
-        *actual_size = size;
+        void *grown = grow(old_buffer, size, actual_size);
+        if (grown != nullptr) granted_ = *actual_size;
         return grown;
     }
 
@@ -74,6 +82,28 @@ class Delegate final : public v8::ValueSerializer::Delegate {
   private:
     cv8_isolate *state_;
     bool shared_;
+    size_t limit_;
+    // The capacity of V8's buffer: what the last request was given.
+    size_t granted_ = 0;
+
+    void *grow(void *old_buffer, size_t size, size_t *actual_size) {
+        if (!shared_) {
+            void *grown = std::realloc(old_buffer, size);
+            if (grown != nullptr) *actual_size = size;
+            return grown;
+        }
+        if (old_buffer == nullptr) old_buffer = state_->buffer;
+        if (old_buffer == state_->buffer && size <= state_->capacity) {
+            *actual_size = state_->capacity;
+            return state_->buffer;
+        }
+        void *grown = std::realloc(old_buffer, size);
+        if (grown == nullptr) return nullptr;
+        state_->buffer = static_cast<uint8_t *>(grown);
+        state_->capacity = size;
+        *actual_size = size;
+        return grown;
+    }
 };
 
 }  // namespace
@@ -95,9 +125,10 @@ bool ran_out_of_stack(cv8_isolate *state, v8::Local<v8::Context> context, v8::Tr
     return true;
 }
 
-// Serializes `value`; an exception thrown while reading it stays in `try_catch`.
+// Serializes `value`, within the isolate's byte limit when `limited`; an exception thrown while
+// reading it stays in `try_catch`.
 cv8_result write(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v8::Value> value,
-                 v8::TryCatch &try_catch, bool *too_deep = nullptr) {
+                 v8::TryCatch &try_catch, bool *too_deep = nullptr, bool limited = true) {
     // A value read at the stack limit (a result of a re-entrant call there) is still written;
     // only a value nested too deeply for the headroom runs out of stack.
     cv8::Headroom headroom(state);
@@ -118,12 +149,17 @@ cv8_result write(cv8_isolate *state, v8::Local<v8::Context> context, v8::Local<v
             if (shared) state->buffer_in_use = false;
         }
     } in_use(state, shared);
-    Delegate delegate(state, shared);
+    Delegate delegate(state, shared, limited ? state->max_value_bytes : 0);
     v8::ValueSerializer serializer(state->isolate, &delegate);
     delegate.serializer = &serializer;
     serializer.WriteHeader();
     if (serializer.WriteValue(context, value).IsNothing()) {
         if (try_catch.HasTerminated() || cv8::stopping(state)) return cv8::status_only(CV8_TERMINATED);
+        if (delegate.too_large) {
+            // The DataCloneError that V8 threw for it is no script's.
+            try_catch.Reset();
+            return cv8_result{CV8_TOO_LARGE, nullptr, delegate.needed, nullptr, nullptr, 0, 0};
+        }
         bool deep = !delegate.failed_to_clone && ran_out_of_stack(state, context, try_catch);
         if (too_deep != nullptr) *too_deep = deep;
         if (delegate.failed_to_clone || deep) {
@@ -152,8 +188,8 @@ cv8_result cv8::serialize(cv8_isolate *state, v8::Local<v8::Context> context,
     v8::TryCatch try_catch(state->isolate);
     bool too_deep = false;
     cv8_result result = write(state, context, value, try_catch, &too_deep);
-    // A copy would be as deep: the message says why already.
-    if (too_deep) return result;
+    // A copy would be as deep, or as large: the result says why already.
+    if (too_deep || result.status == CV8_TOO_LARGE) return result;
     if (result.status == CV8_UNSERIALIZABLE) {
         // Functions inside, proxies or other exotic objects: serialize a copy without them, or
         // say which value cannot cross and where.
@@ -182,9 +218,9 @@ cv8_result cv8::serialize(cv8_isolate *state, v8::Local<v8::Context> context,
 }
 
 cv8_result cv8::serialize_quietly(cv8_isolate *state, v8::Local<v8::Context> context,
-                                  v8::Local<v8::Value> value) {
+                                  v8::Local<v8::Value> value, bool limited) {
     v8::TryCatch try_catch(state->isolate);
-    cv8_result result = write(state, context, value, try_catch);
+    cv8_result result = write(state, context, value, try_catch, nullptr, limited);
     if (result.status == CV8_TERMINATED) return cv8::caught(state, context, try_catch);
     return result;
 }

@@ -109,7 +109,9 @@ typedef struct cv8_host {
     /// handle id). For an async binding, `resolver` names the promise JavaScript got, which the
     /// host settles later with cv8_resolver_settle; the reply then only reports a failure to
     /// start (or CV8_PENDING). When every argument is a primitive, they come as `scalars`
-    /// (`count` of them) and `arguments` is NULL.
+    /// (`count` of them) and `arguments` is NULL. When the arguments take more than
+    /// `max_value_bytes`, both are NULL and `length` is what they took when they were refused
+    /// (see CV8_TOO_LARGE): the host answers with its error.
     cv8_host_reply (*call)(void *context, void *binding, const uint8_t *arguments, size_t length,
                            const cv8_scalar *scalars, size_t count, uint32_t resolver);
     /// Modules (modules.cc): JavaScript called `import(specifier)` in the script or module named
@@ -166,6 +168,13 @@ typedef struct cv8_isolate_options {
     bool console_enabled;
     /// Whether the timer functions exist (setTimeout, setInterval and their clear functions).
     bool timers_enabled;
+    /// The most bytes a value serialized for the host may take (results, host-function
+    /// arguments, console arguments, thrown values; not error records): a value past it is
+    /// refused before it is written whole (CV8_TOO_LARGE). 0: no limit.
+    size_t max_value_bytes;
+    /// The most timers pending at once, each counting one plus its arguments: past it,
+    /// setTimeout and setInterval throw a RangeError. 0: no limit.
+    size_t max_timer_slots;
     cv8_host host;
 } cv8_isolate_options;
 
@@ -232,6 +241,10 @@ typedef enum cv8_status {
     /// The value is a function, now held by the isolate as `function_id` (see
     /// cv8_function_call); `data` holds its name in UTF-8.
     CV8_FUNCTION = 6,
+    /// The value takes more than `cv8_isolate_options.max_value_bytes` in V8's format and was
+    /// refused before it was written whole; `data` is NULL and `length` is what it took when it
+    /// was refused (at least that much: the whole value would take more).
+    CV8_TOO_LARGE = 7,
 } cv8_status;
 
 /// A pending promise, held by the isolate until settled or released.
