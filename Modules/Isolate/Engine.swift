@@ -263,7 +263,7 @@ final class Engine: @unchecked Sendable {
             turn = nil
         }
         // A new id, so nothing can have stopped it before it starts.
-        try! running(call, limit: config.timeout, forWaiting: true) {
+        try! running(call, limit: config.timeout, forWaiting: true, owner: 0) {
             body { self.control.withLock { $0.stopReason != nil } }
         }
     }
@@ -345,8 +345,10 @@ final class Engine: @unchecked Sendable {
     /// close, a terminate or the heap limit ends the runtime).
     ///
     /// `limit` is the call's timeout: timers set meanwhile belong to the call and run under it.
+    /// The event loop's turns pass `owner` 0: timers their microtasks set belong to no call.
     private func running<T>(
-        _ call: UInt64, limit: Duration?, forWaiting: Bool = false, _ body: () throws -> T
+        _ call: UInt64, limit: Duration?, forWaiting: Bool = false, owner ownerCall: UInt64? = nil,
+        _ body: () throws -> T
     ) throws -> T {
         let early = control.withLock { control -> StopReason? in
             if let reason = control.stoppedEarly.removeValue(forKey: call) { return reason }
@@ -357,7 +359,7 @@ final class Engine: @unchecked Sendable {
         }
         if let early { throw early.error }
         let outerOwner = owner
-        setOwner(call, limit: limit)
+        setOwner(ownerCall ?? call, limit: limit)
         defer {
             setOwner(outerOwner.call, limit: outerOwner.limit)
             let stopped = control.withLock { control -> Bool in
@@ -375,6 +377,7 @@ final class Engine: @unchecked Sendable {
 
     /// Tells the shim which call the JavaScript that runs next runs on behalf of.
     private func setOwner(_ call: UInt64, limit: Duration?) {
+        guard owner.call != call || owner.limit != limit else { return }
         owner = (call, limit)
         cv8_set_owner(isolate, call, limit.map { Double($0 / .microseconds(1)) / 1000 } ?? 0)
     }
