@@ -51,7 +51,8 @@ struct MemoryBoundsTests {
                 try check(
                     error?.description.contains("more than the limit of 67108864 bytes") == true, "\(error!)")
                 let grown = peakResidentBytes() - before
-                try check(grown < 256 << 20, "reading it took \(grown >> 20) MiB more at its peak")
+                // 2.5 GiB before; the bound leaves room for AddressSanitizer's own allocations.
+                try check(grown < 1 << 30, "reading it took \(grown >> 20) MiB more at its peak")
             }
         }
     }
@@ -135,7 +136,8 @@ struct MemoryBoundsTests {
     /// A hundred 15 MiB views of one 16 MiB buffer: 1.5 GB when each view copied its bytes.
     @Test func aHundredLargeViewsOfOneBufferHoldItOnce() async {
         await #expect(processExitsWith: .success) {
-            await inChildProcess {
+            // Making 16 MiB of input byte by byte is slow in a debug or sanitized build.
+            await inChildProcess(within: 180) {
                 let bytes = Self.views(100, of: 16 << 20, length: 15 << 20)
                 let before = peakResidentBytes()
                 let value = try JSValue(v8Serialized: bytes)
@@ -143,7 +145,8 @@ struct MemoryBoundsTests {
                 try check(views.count == 100 && views.allSatisfy { $0.data.count == 15 << 20 }, "not 100 views")
                 try check(views[99].data.first == 99 && views[0].data.last == UInt8(((15 << 20) - 1) % 251), "bytes")
                 let grown = peakResidentBytes() - before
-                try check(grown < 256 << 20, "reading them took \(grown >> 20) MiB more at its peak")
+                // 1.5 GB before; room for AddressSanitizer's own allocations.
+                try check(grown < 512 << 20, "reading them took \(grown >> 20) MiB more at its peak")
             }
         }
     }
