@@ -122,7 +122,9 @@ private struct Writer {
         case .null: bytes.append(Tag.null)
         case .bool(let flag): bytes.append(flag ? Tag.true : Tag.false)
         case .number(let number): writeNumber(number)
-        case .string(let string): try writeString(string)
+        case .string(let string):
+            try reserve(for: string)
+            writeString(string)
         case .array(let elements):
             guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
             try writeArray(elements, depth: depth + 1)
@@ -187,7 +189,8 @@ private struct Writer {
     mutating func writeObject(_ object: JSObject, depth: Int) throws(Unwinding) {
         bytes.append(Tag.beginObject)
         for (key, value) in object.storage {
-            try writeString(key)
+            try reserve(for: key)
+            writeString(key)
             do {
                 try write(value, depth: depth)
             } catch {
@@ -236,7 +239,8 @@ private struct Writer {
             bytes.append(prototype.key)
         }
         bytes.append(Tag.ErrorField.message)
-        try writeString(error.message)
+        try reserve(for: error.message)
+        writeString(error.message)
         if let cause = error.cause {
             bytes.append(Tag.ErrorField.cause)
             do {
@@ -247,7 +251,8 @@ private struct Writer {
         }
         if let stack = error.stack {
             bytes.append(Tag.ErrorField.stack)
-            try writeString(stack)
+            try reserve(for: stack)
+            writeString(stack)
         }
         bytes.append(Tag.ErrorField.end)
     }
@@ -261,7 +266,8 @@ private struct Writer {
             bits |= flag.bit
         }
         bytes.append(Tag.regExp)
-        try writeString(regExp.source)
+        try reserve(for: regExp.source)
+        writeString(regExp.source)
         writeVarint(bits)
     }
 
@@ -305,9 +311,7 @@ private struct Writer {
     /// Latin-1 (`"`) when every UTF-16 unit fits in a byte, as V8 writes its one-byte strings;
     /// UTF-16 (`c`) otherwise. Both are computed from the string's UTF-8 in one scan, without
     /// an intermediate array.
-    mutating func writeString(_ string: String) throws(Unwinding) {
-        // At least half a byte per byte of UTF-8 (two UTF-8 bytes for one Latin-1 byte).
-        try reserve(string.utf8.count / 2)
+    mutating func writeString(_ string: String) {
         // A native string lends its UTF-8 as it is; `withUTF8` is mutating, and a copy of the
         // string to call it on costs a retain and a release.
         let lent: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in writeString(utf8: utf8) }
@@ -389,6 +393,19 @@ private struct Writer {
                 }
             }
         }
+    }
+
+    /// Strings shorter than this are not checked one by one: they are left to the check of the
+    /// whole encoding (held many times, they pass the limit by at most this much a use), and a
+    /// check per key and value cost a third of writing 20,000 small rows.
+    static let shortString = 256
+
+    /// Refuses a long string that would take the encoding past `maxBytes`: it takes at least
+    /// half a byte per byte of UTF-8 (two UTF-8 bytes for one Latin-1 byte).
+    @inline(__always)
+    private func reserve(for string: String) throws(Unwinding) {
+        let count = string.utf8.count
+        if count >= Self.shortString { try reserve(count / 2) }
     }
 
     /// Refuses what would take the encoding past `maxBytes` with `count` more bytes.
