@@ -320,8 +320,10 @@ package struct V8ValueReader: ~Copyable {
         var elements: [JSValue] = []
         // Room for the elements the data can hold (an index and a value take two bytes at
         // least), so that a holey array with every element (`Array.from({ length: n })`, the
-        // usual sparse-format array) grows in one step; holes beyond that are added as counted.
-        elements.reserveCapacity(Int(min(length, UInt64((bytes.count - position) / 2))))
+        // usual sparse-format array) does not grow step by step; at most 65,536 of them, so
+        // that arrays nested in one another cannot each claim the rest of the data. Holes past
+        // that are added as counted.
+        elements.reserveCapacity(Int(min(length, UInt64((bytes.count - position) / 2), 1 << 16)))
         while peekByte() != Tag.endSparseArray {
             // Indices are written as numbers: no detour through their text.
             let key = try readValue()
