@@ -379,7 +379,7 @@ final class Engine: @unchecked Sendable {
     private func setOwner(_ call: UInt64, limit: Duration?) {
         guard owner.call != call || owner.limit != limit else { return }
         owner = (call, limit)
-        cv8_set_owner(isolate, call, limit.map { Double($0 / .microseconds(1)) / 1000 } ?? 0)
+        cv8_set_owner(isolate, call, limit.map { $0 / .milliseconds(1) } ?? 0)
     }
 
     /// Stops call `call`: terminates its JavaScript if it runs now, and fails it if it waits

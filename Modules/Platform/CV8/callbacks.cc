@@ -111,7 +111,7 @@ bool call_serialized(cv8_isolate *state, Local<v8::Context> context, const Funct
         if (encoded.status == CV8_UNSERIALIZABLE) {
             std::string message = "an argument cannot be passed to the host: " + state->message;
             throw_type_error(isolate, message);
-        } else if (!isolate->IsExecutionTerminating() && !cv8::stopping(state)) {
+        } else if (!cv8::terminating(state)) {
             isolate->ThrowError("an argument could not be read");
         }
         return false;
@@ -146,7 +146,7 @@ void set_result(cv8_isolate *state, Local<v8::Context> context, const FunctionCa
             return;
         }
     }
-    if (!isolate->IsExecutionTerminating() && !cv8::stopping(state)) isolate->ThrowError("the host's result could not be read");
+    if (!cv8::terminating(state)) isolate->ThrowError("the host's result could not be read");
 }
 
 void call_host(const FunctionCallbackInfo<Value> &info) {
@@ -174,7 +174,7 @@ void call_host(const FunctionCallbackInfo<Value> &info) {
         return;
     }
 
-    if (isolate->IsExecutionTerminating() || cv8::stopping(state)) return;
+    if (cv8::terminating(state)) return;
     if (reply.status == CV8_EXCEPTION) {
         if (resolver_id != 0) state->resolvers.erase(resolver_id);
         isolate->ThrowException(cv8::host_error(state, context, reply));
@@ -301,7 +301,7 @@ cv8_result cv8_set(cv8_isolate *state, const char *const *path, const size_t *le
     if (!holder_of(state, context, path, lengths, count, &holder) ||
         !cv8::deserialize(state, context, data, length).ToLocal(&value) ||
         holder->Set(context, cv8::text_string(isolate, path[count - 1], lengths[count - 1]), value).IsNothing()) {
-        if (!try_catch.HasCaught() && !isolate->IsExecutionTerminating() && !cv8::stopping(state))
+        if (!try_catch.HasCaught() && !cv8::terminating(state))
             isolate->ThrowError("the value could not be read");
         return cv8::caught(state, context, try_catch);
     }

@@ -153,7 +153,7 @@ cv8_result cv8::terminated(cv8_isolate *state) {
 }
 
 cv8_result cv8::caught(cv8_isolate *state, Local<Context> context, v8::TryCatch &try_catch) {
-    if (try_catch.HasTerminated() || state->isolate->IsExecutionTerminating() || stopping(state))
+    if (try_catch.HasTerminated() || terminating(state))
         return terminated(state);
     return record(state, context, try_catch.Exception(), try_catch.Message(), "Uncaught ");
 }

@@ -69,7 +69,7 @@ cv8_result cv8::finish(cv8_isolate *state, v8::Local<v8::Context> context,
     if (await_result && !resolved(context, value).ToLocal(&promise))
         return cv8::caught(state, context, try_catch);
     cv8::run_microtasks(state);
-    if (try_catch.HasTerminated() || isolate->IsExecutionTerminating() || cv8::stopping(state))
+    if (try_catch.HasTerminated() || cv8::terminating(state))
         return cv8::caught(state, context, try_catch);
     if (!await_result) return cv8::serialize(state, context, value);
 

@@ -261,6 +261,12 @@ class Headroom {
     uintptr_t previous_;
 };
 
+// Whether execution is being terminated, as V8 sees it (a termination under way) or as the shim
+// does (one in force): the question shim code asks after it has called into JavaScript.
+inline bool terminating(const cv8_isolate *state) {
+    return state->isolate->IsExecutionTerminating() || stopping(state);
+}
+
 // isolate.cc: runs the microtasks, unless a termination is in force.
 void run_microtasks(cv8_isolate *state);
 

@@ -247,7 +247,7 @@ void resolve_in_meta(const FunctionCallbackInfo<Value> &info) {
     Local<Context> context = isolate->GetCurrentContext();
     Local<String> specifier;
     if (info.Length() < 1 || !info[0]->ToString(context).ToLocal(&specifier)) {
-        if (!isolate->IsExecutionTerminating() && !cv8::stopping(state) && info.Length() < 1)
+        if (!cv8::terminating(state) && info.Length() < 1)
             isolate->ThrowException(v8::Exception::TypeError(
                 String::NewFromUtf8Literal(isolate, "import.meta.resolve needs a specifier")));
         return;
@@ -298,7 +298,7 @@ bool copy_exports(cv8_isolate *state, Local<Context> context, Local<v8::Object> 
         {
             v8::TryCatch uninitialised(isolate);
             if (!exports->Get(context, name).ToLocal(&value)) {
-                if (isolate->IsExecutionTerminating() || cv8::stopping(state)) return false;
+                if (cv8::terminating(state)) return false;
                 value = v8::Undefined(isolate);
             }
         }
@@ -335,7 +335,7 @@ void deliver_copy(const FunctionCallbackInfo<Value> &info) {
 // Runs the microtasks and reports whether execution was stopped meanwhile.
 cv8_status checkpoint(cv8_isolate *state) {
     cv8::run_microtasks(state);
-    if (!state->isolate->IsExecutionTerminating() && !cv8::stopping(state)) return CV8_OK;
+    if (!cv8::terminating(state)) return CV8_OK;
     return cv8::terminated(state).status;
 }
 
@@ -510,7 +510,7 @@ cv8_status cv8_module_import_finish(cv8_isolate *state, uint32_t import_id, uint
 
     Local<Value> evaluation;
     if (!module->Evaluate(context).ToLocal(&evaluation)) {
-        if (try_catch.HasTerminated() || isolate->IsExecutionTerminating() || cv8::stopping(state)) return cv8::terminated(state).status;
+        if (try_catch.HasTerminated() || cv8::terminating(state)) return cv8::terminated(state).status;
         resolver->Reject(context, try_catch.Exception()).IsNothing();
         return checkpoint(state);
     }
@@ -530,7 +530,7 @@ cv8_status cv8_module_import_finish(cv8_isolate *state, uint32_t import_id, uint
         !v8::Function::New(context, for_host ? deliver_copy : deliver_namespace, module->GetModuleNamespace())
              .ToLocal(&deliver) ||
         !evaluated->Then(context, deliver).ToLocal(&delivered) || resolver->Resolve(context, delivered).IsNothing()) {
-        if (try_catch.HasTerminated() || isolate->IsExecutionTerminating() || cv8::stopping(state)) return cv8::terminated(state).status;
+        if (try_catch.HasTerminated() || cv8::terminating(state)) return cv8::terminated(state).status;
         resolver->Reject(context, try_catch.Exception()).IsNothing();
     }
     return checkpoint(state);

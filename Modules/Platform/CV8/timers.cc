@@ -181,11 +181,11 @@ double cv8_timers_run(cv8_isolate *state, cv8_status *status) {
         v8::TryCatch try_catch(isolate);
         callback->Call(context, v8::Undefined(isolate), static_cast<int>(argv.size()), argv.data())
             .IsEmpty();
-        if (!try_catch.HasTerminated() && !isolate->IsExecutionTerminating() && !cv8::stopping(state))
+        if (!try_catch.HasTerminated() && !cv8::terminating(state))
             cv8::run_microtasks(state);
         state->owner = outer_owner;
         state->owner_limit_ms = outer_limit_ms;
-        if (try_catch.HasTerminated() || isolate->IsExecutionTerminating() || cv8::stopping(state)) {
+        if (try_catch.HasTerminated() || cv8::terminating(state)) {
             // A callback that had to be stopped does not run again.
             remove_timer(state, id);
             *status = cv8::terminated(state).status;

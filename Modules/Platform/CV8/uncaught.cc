@@ -79,7 +79,7 @@ void send(cv8_isolate *state, int origin, const cv8_result &record) {
 void on_message(Local<v8::Message> message, Local<Value> exception) {
     v8::Isolate *isolate = message->GetIsolate();
     auto *state = static_cast<cv8_isolate *>(isolate->GetData(kStateSlot));
-    if (state == nullptr || cv8::stopping(state) || isolate->IsExecutionTerminating()) return;
+    if (state == nullptr || cv8::terminating(state)) return;
     v8::HandleScope handle_scope(isolate);
     Local<v8::Context> context = state->context.Get(isolate);
     v8::Context::Scope context_scope(context);
