@@ -124,7 +124,11 @@ package struct V8ValueReader: ~Copyable {
     }
 
     private mutating func readLength() throws(Unwinding) -> Int {
-        let length = try readVarint()
+        try checkedLength(readVarint())
+    }
+
+    /// `length`, once it is known that the data holds that many bytes after the position.
+    private func checkedLength(_ length: UInt64) throws(Unwinding) -> Int {
         guard length <= UInt64(bytes.count - position) else {
             throw Unwinding.malformed("a length of \(length) runs past the end of the data")
         }
@@ -278,7 +282,13 @@ package struct V8ValueReader: ~Copyable {
         guard count == UInt64(read) else {
             throw Unwinding.malformed("an object announces \(count) properties but has \(read)")
         }
+        // V8 never writes a key twice, and its deserializer refuses data that does.
+        if differs, let key = Self.repeatedKey(in: pendingKeys[firstKey...]) {
+            throw Unwinding.malformed("an object has the key \(ValuePath.doubleQuoted(key.prefix(100))) twice")
+        }
         if differs || sameKeys != shape.keys.count {
+            // The keys of a shape are unique: those of the last one (a prefix of them, here),
+            // or new ones that were checked.
             lastShape = Shape(differs ? pendingKeys[firstKey...] : shape.keys[..<sameKeys])
             pendingKeys.removeSubrange(firstKey...)
         } else {
@@ -288,6 +298,17 @@ package struct V8ValueReader: ~Copyable {
         let object = JSValue.object(JSObject(sharedKeys: lastShape.keys, values: pendingValues.pop(read)))
         objects[id] = object
         return object
+    }
+
+    /// A key that appears twice among `keys`: compared pairwise for a few, hashed for more.
+    private static func repeatedKey(in keys: ArraySlice<String>) -> String? {
+        if keys.count <= 8 {
+            for index in keys.indices where keys[(index + 1)...].contains(keys[index]) { return keys[index] }
+            return nil
+        }
+        var seen = Set<String>(minimumCapacity: keys.count)
+        for key in keys where !seen.insert(key).inserted { return key }
+        return nil
     }
 
     private mutating func readDenseArray() throws(Unwinding) -> JSValue {
@@ -533,8 +554,20 @@ package struct V8ValueReader: ~Copyable {
     /// An ArrayBuffer: its length and bytes (a resizable one also has a maximum length). Read
     /// only when needed: when a view follows (as for every typed array), only the view's bytes.
     private mutating func readArrayBuffer(resizable: Bool) throws(Unwinding) -> JSValue {
-        let length = try readLength()
-        if resizable { _ = try readVarint() }  // the maximum length, which a JSBytes does not keep
+        let length: Int
+        if resizable {
+            // The length, then the maximum length (which a JSBytes does not keep), then the
+            // bytes: the length is checked against the data once both are read.
+            let declared = try readVarint()
+            let maximum = try readVarint()
+            guard declared <= maximum else {
+                throw Unwinding.malformed(
+                    "a resizable ArrayBuffer of \(declared) bytes is longer than its maximum, \(maximum)")
+            }
+            length = try checkedLength(declared)
+        } else {
+            length = try readLength()
+        }
         let id = beginObject()
         objects[id] = .undefined  // a placeholder: `buffers` says where the buffer is
         buffers[id] = BufferSource(range: position..<position + length)
@@ -647,12 +680,20 @@ package struct V8ValueReader: ~Copyable {
         return String(decoding: units, as: UTF16.self)
     }
 
-    /// A string value, where only a string may be (a message, a pattern).
+    /// A string, where only a string may be (a message, a stack, a pattern, a boxed string).
+    /// Only a string's tags are read here, as V8's deserializer does: reading any value would
+    /// let data nest one such place in another (a RegExp whose pattern is a RegExp, 50,000
+    /// times) without passing through a container, and so past the depth guard.
     private mutating func readString() throws(Unwinding) -> String {
-        guard case .string(let string) = try readValue() else {
-            throw Unwinding.malformed("a value that should be a string is not one")
+        var tag = try readByte()
+        while tag == Tag.padding { tag = try readByte() }
+        switch tag {
+        case Tag.oneByteString: return try readOneByteString()
+        case Tag.twoByteString: return try readTwoByteString()
+        case Tag.utf8String: return try readUTF8String()
+        default:
+            throw Unwinding.malformed("a value that should be a string is not one (tag 0x\(String(tag, radix: 16)))")
         }
-        return string
     }
 
     private mutating func readUTF8String() throws(Unwinding) -> String {

@@ -45,7 +45,8 @@ enum ValuePath {
         }
     }
 
-    private static func doubleQuoted(_ key: String) -> String {
+    /// `key` between double quotes, its quotes and backslashes escaped.
+    static func doubleQuoted(_ key: some StringProtocol) -> String {
         var text = "\""
         for character in key {
             if character == "\"" || character == "\\" { text.append("\\") }
