@@ -6,7 +6,8 @@ SHELL := /bin/bash
 
 SWIFT ?= swift
 SWIFT_FORMAT ?= swift-format
-SOURCES := Package.swift Modules Tests Examples Benchmarks/Package.swift Benchmarks/Benchmarks Benchmarks/Sources
+SOURCES := Package.swift Modules Tests Examples Benchmarks/Package.swift Benchmarks/Benchmarks Benchmarks/Sources \
+	Fuzz/Package.swift Fuzz/Sources
 # Where V8 is (or goes): /usr/local by default (needs root), or a prefix of yours:
 #   make test V8_PREFIX=$HOME/.local
 V8_PREFIX ?= /usr/local
@@ -14,7 +15,7 @@ export PKG_CONFIG_PATH := $(V8_PREFIX)/lib/pkgconfig$(if $(PKG_CONFIG_PATH),:$(P
 # Root is needed to install into a folder that is not yours; an installed V8 skips the step.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || [ -w "$(V8_PREFIX)" ] || echo sudo)
 
-.PHONY: help deps run test test-asan consumers build release format lint docs clean bench bench-compare
+.PHONY: help deps run test test-asan consumers fuzz fuzz-smoke build release format lint docs clean bench bench-compare
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,10 +28,21 @@ run: deps ## Install, build, and run jsrun on Examples/scripts/demo.js
 	$(SWIFT) build --product jsrun
 	$$($(SWIFT) build --show-bin-path)/jsrun Examples/scripts/demo.js
 
-test: deps ## Install, build everything (examples too), and run every test
+test: deps ## Install, build everything (examples too), and run every test (and each fuzz target a minute)
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) bash scripts/check-consumers.sh
 	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) bash scripts/fuzz.sh 60
+
+# The conversion module's fuzz targets (Fuzz/): the reader, and the reader-writer round trip,
+# side by side on two cores. FUZZ_SECONDS each (or FUZZ_RUNS inputs each, when given).
+FUZZ_SECONDS ?= 900
+FUZZ_RUNS ?= -1
+fuzz: ## Fuzz the reader and the round trip (FUZZ_SECONDS=900 each, side by side; FUZZ_RUNS=N)
+	SWIFT=$(SWIFT) bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_RUNS)
+
+fuzz-smoke: ## Run each fuzz target for a minute, as make test does
+	SWIFT=$(SWIFT) bash scripts/fuzz.sh 60
 
 # AddressSanitizer over Swift and the shim (libnode itself is not instrumented), in a build
 # folder of its own. Leak checking is off: V8 keeps process-wide allocations until exit.
@@ -92,4 +104,4 @@ bench-compare: deps ## Print JSRun's figures beside the reference jsrun 0.3.0 an
 	bash Benchmarks/compare.sh
 
 clean: ## Remove build products
-	rm -rf .build Benchmarks/.build
+	rm -rf .build Benchmarks/.build Fuzz/.build

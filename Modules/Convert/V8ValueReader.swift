@@ -33,6 +33,8 @@ package struct V8ValueReader: ~Copyable {
     private var holes = 0
     /// How many holes `maxBytes` leaves room for beside the data itself.
     private var holeBudget = 0
+    /// Slots that open sparse arrays keep for elements the rest of the data may hold.
+    private var promisedSlots = 0
     private var depth = 0
     /// Objects by the id the serializer gave them; `nil` while still being read.
     private var objects: [JSValue?] = []
@@ -332,29 +334,27 @@ package struct V8ValueReader: ~Copyable {
     package static let holeBytes = MemoryLayout<JSValue>.stride
 
     /// A sparse array: its length, then its elements as index-value pairs (and other properties,
-    /// dropped). Its elements are appended as they come, so only the holes between them (and
-    /// after the last) are added, and they count toward the limit for the whole value: never
-    /// `length` elements made at once.
+    /// dropped). Its holes count toward the limit for the whole value, and its storage is kept
+    /// within what the limit and the data can account for (see ``SparseArray``): never `length`
+    /// elements made at once, and never the storage of a large array twice, old and new.
     private mutating func readSparseArray() throws(Unwinding) -> JSValue {
         let id = beginObject()
         let length = try readVarint()
-        var elements: [JSValue] = []
-        // Room for the elements the data can hold (an index and a value take two bytes at
-        // least), so that a holey array with every element (`Array.from({ length: n })`, the
-        // usual sparse-format array) does not grow step by step; at most 65,536 of them, so
-        // that arrays nested in one another cannot each claim the rest of the data. Holes past
-        // that are added as counted.
-        elements.reserveCapacity(Int(min(length, UInt64((bytes.count - position) / 2), 1 << 16)))
+        var array = SparseArray(length: Int(clamping: length))
+        // Room for the elements the data can hold, so that a holey array with every element
+        // (`Array.from({ length: n })`, the usual sparse-format array) does not grow step by
+        // step; at most 65,536 of them.
+        keepSlots(min(array.length, claimableSlots, 1 << 16), forElementsOf: &array)
         while peekByte() != Tag.endSparseArray {
             // Indices are written as numbers: no detour through their text.
             let key = try readValue()
             if case .number(let number) = key, number >= 0, number < Double(length), let index = Int(exactly: number) {
-                if index >= elements.count {
-                    try addHoles(index - elements.count, to: &elements)
-                    elements.append(try readValue(at: .index(index)))
+                if index >= array.elements.count {
+                    try addHoles(index - array.elements.count, to: &array)
+                    appendElement(try readValue(at: .index(index)), to: &array)
                 } else {
                     // V8 writes indices in order; data that goes back overwrites.
-                    elements[index] = try readValue(at: .index(index))
+                    array.elements[index] = try readValue(at: .index(index))
                 }
             } else {
                 // Other properties of an array are dropped.
@@ -366,25 +366,82 @@ package struct V8ValueReader: ~Copyable {
         _ = try readVarint()  // the property count
         _ = try readVarint()  // the length again
         // `length` is past every index read, which is below it.
-        try addHoles(Int(clamping: length) - elements.count, to: &elements)
-        let array = JSValue.array(elements)
-        objects[id] = array
-        return array
+        try addHoles(array.length - array.elements.count, to: &array)
+        // Every slot is taken by now; this only keeps the counts right if one was not.
+        holes -= array.chargedSlots
+        promisedSlots -= array.promisedSlots
+        let value = JSValue.array(array.elements)
+        objects[id] = value
+        return value
     }
 
-    /// Appends `count` holes to `elements`, once they fit in the limit with every hole before.
-    private mutating func addHoles(_ count: Int, to elements: inout [JSValue]) throws(Unwinding) {
-        guard count > 0 else { return }
-        guard count <= holeBudget - holes else {
-            // The size so far: the data and every hole up to here (`Int.max` if that overflows).
-            let total = holes.addingReportingOverflow(count)
-            let holeBytes = total.partialValue.multipliedReportingOverflow(by: Self.holeBytes)
-            let size = holeBytes.partialValue.addingReportingOverflow(bytes.count)
-            let overflow = total.overflow || holeBytes.overflow || size.overflow
-            throw Unwinding(.tooLarge(limit: maxBytes, size: overflow ? Int.max : size.partialValue))
+    /// Slots for elements the rest of the data can still hold (an index and a value take two
+    /// bytes at least), beside those that open sparse arrays keep for theirs.
+    private var claimableSlots: Int { max(0, (bytes.count - position) / 2 - promisedSlots) }
+
+    /// Makes room in `array` for `count` more elements, kept for what the data holds.
+    private mutating func keepSlots(_ count: Int, forElementsOf array: inout SparseArray) {
+        array.elements.reserveCapacity(array.elements.count + count)
+        array.promisedSlots += count
+        promisedSlots += count
+    }
+
+    /// Appends an element the data held, in a slot kept for elements, or else one counted as a
+    /// hole in advance, which it gives back to the limit.
+    private mutating func appendElement(_ element: consuming JSValue, to array: inout SparseArray) {
+        if array.promisedSlots > 0 {
+            array.promisedSlots -= 1
+            promisedSlots -= 1
+        } else if array.chargedSlots > 0 {
+            array.chargedSlots -= 1
+            holes -= 1
         }
+        array.elements.append(element)
+    }
+
+    /// Appends `count` holes to `array`, once they fit in the limit with every hole before.
+    /// Holes go first into slots counted as holes in advance; others are counted now. When the
+    /// storage is full, it grows once, to the array's whole length: the slots after these holes
+    /// are counted as holes in advance as far as the limit leaves room, and the others kept for
+    /// elements of the data. An array whose rest fits in neither is refused now.
+    private mutating func addHoles(_ count: Int, to array: inout SparseArray) throws(Unwinding) {
+        guard count > 0 else { return }
+        let counted = min(count, array.chargedSlots)
+        array.chargedSlots -= counted
+        // Slots kept for elements that the data did not hold are holes after all.
+        let unkept = min(count - counted, array.promisedSlots)
+        array.promisedSlots -= unkept
+        promisedSlots -= unkept
+        try countHoles(count - counted)
+        let needed = array.elements.count + count
+        if array.elements.capacity < needed {
+            // Every kept or counted slot was used: the storage is full.
+            let rest = array.length - needed
+            let charged = min(rest, holeBudget - holes)
+            guard rest - charged <= claimableSlots else { throw tooManyHoles(rest) }
+            holes += charged
+            array.chargedSlots = charged
+            array.elements.reserveCapacity(array.length)
+            array.promisedSlots = rest - charged
+            promisedSlots += rest - charged
+        }
+        array.elements.append(contentsOf: repeatElement(.undefined, count: count))
+    }
+
+    /// Counts `count` more holes toward the limit, or refuses them when they do not fit.
+    private mutating func countHoles(_ count: Int) throws(Unwinding) {
+        guard count <= holeBudget - holes else { throw tooManyHoles(count) }
         holes += count
-        elements.append(contentsOf: repeatElement(.undefined, count: count))
+    }
+
+    /// The failure for `count` holes more than the limit leaves room for: the size so far, the
+    /// data and every hole up to here (`Int.max` if that overflows).
+    private func tooManyHoles(_ count: Int) -> Unwinding {
+        let total = holes.addingReportingOverflow(count)
+        let holeBytes = total.partialValue.multipliedReportingOverflow(by: Self.holeBytes)
+        let size = holeBytes.partialValue.addingReportingOverflow(bytes.count)
+        let overflow = total.overflow || holeBytes.overflow || size.overflow
+        return Unwinding(.tooLarge(limit: maxBytes, size: overflow ? Int.max : size.partialValue))
     }
 
     /// Reads and drops `key: value` pairs up to `end` (an array's non-index properties).
@@ -840,6 +897,20 @@ private final class Shape {
             memoryEqual(shape.baseAddress! + start, data.baseAddress! + position, length) ? length : nil
         }
     }
+}
+
+/// A sparse array being read, and the slots of its storage not taken yet: those counted
+/// toward the limit as holes in advance (`chargedSlots`), and those kept for elements that the
+/// rest of the data may hold (`promisedSlots`), which count toward nothing but the data. Its
+/// storage is allocated at most twice: room for elements at first, then, at its first hole
+/// past that, its whole length. So what the storage holds of the limit, it holds once.
+private struct SparseArray {
+    var elements: [JSValue] = []
+    let length: Int
+    var chargedSlots = 0
+    var promisedSlots = 0
+
+    init(length: Int) { self.length = length }
 }
 
 /// An ArrayBuffer in the data: where its bytes are, how many times the value used it (the buffer
