@@ -302,15 +302,33 @@ package struct V8ValueReader: ~Copyable {
         return object
     }
 
-    /// A key that appears twice among `keys`: compared pairwise for a few, hashed for more.
+    /// A key that appears twice among `keys`: compared pairwise for a few; for more, through a
+    /// table of their positions by a cheap hash of their UTF-8 (FNV-1a), since String's own
+    /// hashing and a `Set` cost as much as reading the object.
     private static func repeatedKey(in keys: ArraySlice<String>) -> String? {
         if keys.count <= 8 {
             for index in keys.indices where keys[(index + 1)...].contains(keys[index]) { return keys[index] }
             return nil
         }
-        var seen = Set<String>(minimumCapacity: keys.count)
-        for key in keys where !seen.insert(key).inserted { return key }
-        return nil
+        let mask = (keys.count * 2).roundedUpToPowerOfTwo - 1
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: mask + 1) { table in
+            table.initialize(repeating: -1)
+            for index in keys.indices {
+                var slot = Self.cheapHash(keys[index]) & mask
+                while table[slot] >= 0 {
+                    if keys[table[slot]] == keys[index] { return keys[index] }
+                    slot = (slot + 1) & mask
+                }
+                table[slot] = index
+            }
+            return nil
+        }
+    }
+
+    private static func cheapHash(_ key: String) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
     }
 
     private mutating func readDenseArray() throws(Unwinding) -> JSValue {
@@ -810,6 +828,11 @@ private struct Unwinding: Error {
 }
 
 private typealias Tag = V8Tag
+
+extension Int {
+    /// The smallest power of two at least this (a positive number).
+    fileprivate var roundedUpToPowerOfTwo: Int { 1 << (Int.bitWidth - (self - 1).leadingZeroBitCount) }
+}
 
 /// Whether `count` bytes at `a` and `b` are equal; keys are short, so a plain loop.
 @inline(__always)
