@@ -181,4 +181,36 @@ struct HostileBytesTests {
             + Self.object(["a"]) + [UInt8(ascii: "$"), 0, 3]
         #expect(try JSValue(v8Serialized: rows) == [["a": 1, "b": 1], ["a": 1, "b": 1], ["a": 1]])
     }
+
+    // MARK: - The storage of sparse arrays
+
+    /// A sparse array of 100,000 elements whose one element is at index 60,000: its storage grew
+    /// to hold the holes before the element, then doubled for the element, holding the old and
+    /// the new storage at once, and kept room for 120,000 (at the default limit, 2.7 million
+    /// elements held 100 MB at once for 20 bytes of input; the fuzzer found it at 1 MiB). Now
+    /// the storage is allocated once, at the array's length.
+    @Test func aSparseArrayIsAllocatedOnceAtItsLength() throws {
+        let length: UInt32 = 100_000
+        let bytes: [UInt8] =
+            Self.header + [UInt8(ascii: "a")] + MemoryBoundsTests.varint(length)
+            + [UInt8(ascii: "I")] + MemoryBoundsTests.varint(60_000 << 1) + [UInt8(ascii: "I"), 2]
+            + [UInt8(ascii: "@"), 1] + MemoryBoundsTests.varint(length)
+        let elements = try #require(try JSValue(v8Serialized: bytes).arrayValue)
+        #expect(elements.count == Int(length) && elements[60_000] == 1 && elements[59_999] == .undefined)
+        // Room rounded up to what the allocator gives, not twice the holes before the element.
+        #expect(elements.capacity < Int(length) + 1_000)
+    }
+
+    /// An array whose rest cannot fit in the limit, holes or elements that the data could still
+    /// hold, is refused at its first hole, before its storage is made.
+    @Test func aSparseArrayThatCannotFitIsRefusedAtItsFirstHole() {
+        let length: UInt32 = 1_000_000
+        let bytes: [UInt8] =
+            Self.header + [UInt8(ascii: "a")] + MemoryBoundsTests.varint(length)
+            + [UInt8(ascii: "I"), 2, UInt8(ascii: "I"), 2] + [UInt8(ascii: "@"), 1] + MemoryBoundsTests.varint(length)
+        // 999,999 holes after the first element, 24 bytes each, and the data.
+        let expected = V8SerializationError.tooLarge(
+            limit: 1 << 20, size: (1 + 999_998) * V8ValueReader.holeBytes + bytes.count)
+        #expect(throws: expected) { try JSValue(v8Serialized: bytes, limits: ConversionLimits(maxBytes: 1 << 20)) }
+    }
 }
