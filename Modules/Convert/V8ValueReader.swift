@@ -44,6 +44,10 @@ package struct V8ValueReader: ~Copyable {
     private var pendingValues = ValueStack()
     /// The shape of the last object read: objects of one shape (rows of a table) share its keys.
     private var lastShape = Shape()
+    /// The shapes made most recently, newest last: objects of a few shapes in turn (the rows of
+    /// two tables, an object and the one inside it) find theirs here, by their first key, and
+    /// make no new one.
+    private var recentShapes: [Shape] = []
     /// Where in the data each ArrayBuffer read so far is, by object id: its bytes are copied
     /// only when the buffer itself or a view of it is asked for, and the views of a buffer used
     /// more than once share one copy of it.
@@ -130,6 +134,7 @@ package struct V8ValueReader: ~Copyable {
     }
 
     /// `length`, once it is known that the data holds that many bytes after the position.
+    @inline(__always)
     private func checkedLength(_ length: UInt64) throws(Unwinding) -> Int {
         guard length <= UInt64(bytes.count - position) else {
             throw Unwinding.malformed("a length of \(length) runs past the end of the data")
@@ -259,7 +264,7 @@ package struct V8ValueReader: ~Copyable {
         // in order, they are taken from it, and only counted (`sameKeys`); the keys of an
         // object that differs are collected in `pendingKeys`. The shape is held here, since the
         // objects inside this one change `lastShape` while it is read.
-        let shape = lastShape
+        let shape = shapeOfNextObject()
         var sameKeys = 0
         var differs = false
         while peekByte() != Tag.endObject {
@@ -292,6 +297,7 @@ package struct V8ValueReader: ~Copyable {
             // The keys of a shape are unique: those of the last one (a prefix of them, here),
             // or new ones that were checked.
             lastShape = Shape(differs ? pendingKeys[firstKey...] : shape.keys[..<sameKeys])
+            remember(lastShape)
             pendingKeys.removeSubrange(firstKey...)
         } else {
             // The next sibling most likely has this shape again.
@@ -302,9 +308,26 @@ package struct V8ValueReader: ~Copyable {
         return object
     }
 
+    /// The shape whose keys the next object most likely has: the last one, unless its first key
+    /// is not the object's and a recent one's is.
+    private func shapeOfNextObject() -> Shape {
+        if lastShape.keyLength(at: 0, in: bytes, from: position) != nil { return lastShape }
+        for shape in recentShapes.reversed() where shape.keyLength(at: 0, in: bytes, from: position) != nil {
+            return shape
+        }
+        return lastShape
+    }
+
+    /// Keeps `shape` among the recent ones, in place of the oldest of eight.
+    private mutating func remember(_ shape: Shape) {
+        if recentShapes.count == 8 { recentShapes.removeFirst() }
+        recentShapes.append(shape)
+    }
+
     /// A key that appears twice among `keys`: compared pairwise for a few; for more, through a
     /// table of their positions by a cheap hash of their UTF-8 (FNV-1a), since String's own
     /// hashing and a `Set` cost as much as reading the object.
+    @inline(never)  // kept out of `readObject`, as above
     private static func repeatedKey(in keys: ArraySlice<String>) -> String? {
         if keys.count <= 8 {
             for index in keys.indices where keys[(index + 1)...].contains(keys[index]) { return keys[index] }
@@ -368,7 +391,7 @@ package struct V8ValueReader: ~Copyable {
             let key = try readValue()
             if case .number(let number) = key, number >= 0, number < Double(length), let index = Int(exactly: number) {
                 if index >= array.elements.count {
-                    try addHoles(index - array.elements.count, to: &array)
+                    if index > array.elements.count { try addHoles(index - array.elements.count, to: &array) }
                     appendElement(try readValue(at: .index(index)), to: &array)
                 } else {
                     // V8 writes indices in order; data that goes back overwrites.
@@ -406,6 +429,7 @@ package struct V8ValueReader: ~Copyable {
 
     /// Appends an element the data held, in a slot kept for elements, or else one counted as a
     /// hole in advance, which it gives back to the limit.
+    @inline(__always)
     private mutating func appendElement(_ element: consuming JSValue, to array: inout SparseArray) {
         if array.promisedSlots > 0 {
             array.promisedSlots -= 1
@@ -628,6 +652,7 @@ package struct V8ValueReader: ~Copyable {
 
     /// An ArrayBuffer: its length and bytes (a resizable one also has a maximum length). Read
     /// only when needed: when a view follows (as for every typed array), only the view's bytes.
+    @inline(never)  // kept out of `readValue`, whose frame every nested value pays for
     private mutating func readArrayBuffer(resizable: Bool) throws(Unwinding) -> JSValue {
         let length: Int
         if resizable {
@@ -759,6 +784,7 @@ package struct V8ValueReader: ~Copyable {
     /// Only a string's tags are read here, as V8's deserializer does: reading any value would
     /// let data nest one such place in another (a RegExp whose pattern is a RegExp, 50,000
     /// times) without passing through a container, and so past the depth guard.
+    @inline(never)  // kept out of `readValue`, whose frame every nested value pays for
     private mutating func readString() throws(Unwinding) -> String {
         var tag = try readByte()
         while tag == Tag.padding { tag = try readByte() }
