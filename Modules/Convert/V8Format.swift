@@ -42,6 +42,26 @@ public struct ConversionLimits: Sendable, Hashable {
     }
 }
 
+/// What V8 10.2 can hold, where the format or V8 itself has a maximum. The writer refuses a
+/// value past one (``V8SerializationError/invalid(_:path:)``) before V8 sees it.
+enum V8Maxima {
+    /// The longest string, in UTF-16 code units: `v8::String::kMaxLength` on a 64-bit machine.
+    static let stringLength = (1 << 29) - 24
+    /// The most bytes of binary data: the format writes lengths in 32 bits.
+    static let byteLength = Int(UInt32.max)
+    /// The most properties of an object: the format counts them in 32 bits.
+    static let propertyCount = Int(UInt32.max)
+    /// The longest dense array V8's deserializer reads (`FixedArray::kMaxLength`, the same with
+    /// pointer compression or without).
+    static let arrayLength = 134_217_725
+    /// The most entries of a Map, or elements of a Set: V8 throws "Map maximum size exceeded"
+    /// when one more is added.
+    static let collectionCount = 1 << 24
+    /// The longest BigInt, in 64-bit words (`BigInt::kMaxLength`, 2^30 bits). V8 aborts the
+    /// process when its deserializer is asked for a longer one.
+    static let bigIntWords = 1 << 24
+}
+
 /// Why a value could not be read from, or written in, V8's serialization format.
 public enum V8SerializationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The bytes are not V8's serialization format, or are cut short.
@@ -59,7 +79,11 @@ public enum V8SerializationError: Error, Sendable, Equatable, CustomStringConver
     /// A function that cannot be passed: there is no runtime to pass it to, or the runtime
     /// refused it. `reason` completes the sentence "a function at `path` ...".
     case function(reason: String, path: String)
-    /// A Swift value that JavaScript cannot hold (a regular expression with an unknown flag).
+    /// A Swift value that JavaScript cannot hold: a regular expression with an unknown flag, or
+    /// a value longer than V8 allows, which the writer refuses before V8 sees it (a string of
+    /// more than 2^29 - 24 UTF-16 code units, binary data of 4 GiB or more, an array of more
+    /// than 134,217,725 elements, a Map or a Set of more than 2^24 entries, a BigInt of more than
+    /// 2^30 bits). `reason` completes the sentence "the value at `path` ...".
     case invalid(String, path: String)
 
     public var description: String {
