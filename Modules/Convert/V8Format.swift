@@ -11,6 +11,18 @@
 public struct ConversionLimits: Sendable, Hashable {
     /// The deepest nesting of containers (arrays, objects, maps, sets, errors) accepted: `[]` is
     /// 1 deep, `[[1]]` 2. The default, 100, is the reference library's.
+    ///
+    /// Nesting is also bounded by the stack, whatever `maxDepth` says. Reading and writing each
+    /// go one level deeper on the stack of the thread they run on for each level of the value,
+    /// and each refuses a value that would leave less than ``stackReserve`` of that stack, as
+    /// too deep (``V8SerializationError/tooDeep(limit:path:)``, whose `limit` is then the depth
+    /// the stack held). So a large `maxDepth`
+    /// is safe on any thread, and deep values go as deep as the stack allows. In a release
+    /// build, a runtime's thread (4 MiB of stack) writes about 6,300 levels and reads about
+    /// 3,900, or 4,700 and 2,900 for a host function that JavaScript calls at the bottom of its
+    /// own stack; a thread of 512 KiB about 600 and 370; a main thread of 8 MiB about 12,900 and
+    /// 8,000. A debug build holds about a seventh as many (and fewer than the default 100 levels
+    /// read on a thread of 512 KiB).
     public var maxDepth: Int
     /// The largest value accepted, measured as its size in V8's serialization format (roughly
     /// the bytes of its strings and binary data plus a few per value). The default is 64 MiB.
@@ -39,6 +51,45 @@ public struct ConversionLimits: Sendable, Hashable {
         if maxDepth < 1 { return "maxDepth must be at least 1, not \(maxDepth)" }
         if maxBytes < 1 { return "maxBytes must be at least 1, not \(maxBytes)" }
         return nil
+    }
+
+    /// The stack that every conversion leaves free on the thread it runs on, 128 KiB: a value
+    /// that would take the reader or the writer closer to the end of the stack is refused as
+    /// too deep (see ``maxDepth``). It is room for the work done at the deepest level (a
+    /// function handle given its id) and for the caller.
+    public static let stackReserve = 128 << 10
+
+    /// ``maxDepth``, or the levels that the calling thread's stack holds from here if fewer, at
+    /// `bytesPerLevel` bytes each (the most one level of a recursion takes), after
+    /// ``stackReserve``.
+    package func depthOnThisThread(bytesPerLevel: Int) -> Int {
+        min(maxDepth, Self.levelsOnThisThread(bytesPerLevel: bytesPerLevel))
+    }
+
+    /// The levels of `bytesPerLevel` bytes that the calling thread's stack holds from here,
+    /// after ``stackReserve``; `Int.max` when the platform does not say where the stack ends.
+    package static func levelsOnThisThread(bytesPerLevel: Int) -> Int {
+        let room = ThreadStack.room()
+        guard room != .max else { return .max }
+        return max(0, room - stackReserve) / bytesPerLevel
+    }
+
+    /// These limits for the reader, started on the calling thread from here: ``maxDepth`` no
+    /// deeper than the stack holds.
+    package var forReadingOnThisThread: ConversionLimits {
+        var limits = self
+        limits.maxDepth = depthOnThisThread(bytesPerLevel: V8ValueReader.stackBytesPerLevel)
+        return limits
+    }
+}
+
+extension V8ValueReader {
+    /// The most stack one level of the reader takes, with a margin: an error's with a cause in
+    /// a release build (measured at 0.75 KiB), an object's in a debug build (5.7 KiB) and under
+    /// AddressSanitizer (8.9 KiB). `ConversionLimitsStackTests` measures it. The reader's
+    /// callers bound its depth with it (``ConversionLimits/forReadingOnThisThread``).
+    package static var stackBytesPerLevel: Int {
+        ThreadStack.isAddressSanitized ? 12 << 10 : _isDebugAssertConfiguration() ? 7 << 10 : 1 << 10
     }
 }
 
@@ -127,7 +178,7 @@ extension JSValue {
         -> Result<JSValue, V8SerializationError>
     {
         do throws(V8SerializationError) {
-            return .success(try V8ValueReader.decode(bytes, limits: limits))
+            return .success(try V8ValueReader.decode(bytes, limits: limits.forReadingOnThisThread))
         } catch {
             return .failure(error)
         }

@@ -30,6 +30,20 @@ package enum V8ValueWriter {
     /// other reads.
     package static let defaultLimits = ConversionLimits(maxDepth: V8ValueReader.defaultMaxDepth, maxBytes: .max)
 
+    /// The most stack one level of the writer takes, with a margin: an object's in a release
+    /// build (measured at 0.45 KiB), an error's with a cause in a debug build (4.2 KiB), a Map's
+    /// under AddressSanitizer (4.4 KiB). `ConversionLimitsStackTests` measures it. The writer
+    /// goes no deeper than the stack of its thread holds at this much a level
+    /// (``ConversionLimits/maxDepth``).
+    package static var stackBytesPerLevel: Int {
+        ThreadStack.isAddressSanitized ? 6 << 10 : _isDebugAssertConfiguration() ? 5 << 10 : 640
+    }
+
+    /// The levels written before the stack is asked how many it holds: most values are never
+    /// this deep, so they never ask. Eight levels take at most 48 KiB (under AddressSanitizer),
+    /// within ``ConversionLimits/stackReserve``.
+    static let uncheckedDepth = 8
+
     /// Why a function without a runtime cannot be written.
     package static let noRuntimeReason = "can only be passed to the runtime it came from"
 
@@ -52,9 +66,11 @@ package enum V8ValueWriter {
     /// With `isArgumentList`, `value` is the array of a call's arguments: its own level does not
     /// count toward `limits.maxDepth`, so each argument may be as deep as any other value.
     ///
-    /// A value past what V8 can hold (a string, an array, binary data, a Map, a Set or a BigInt
-    /// longer than V8 allows) is ``V8SerializationError/invalid(_:path:)``, whatever
-    /// `limits.maxBytes` is; one past `limits.maxBytes` is ``V8SerializationError/tooLarge(limit:size:)``.
+    /// A value deeper than `limits.maxDepth`, or than the stack of the calling thread holds
+    /// from here, is ``V8SerializationError/tooDeep(limit:path:)``; one past what V8 can hold
+    /// (a string, an array, binary data, a Map, a Set or a BigInt longer than V8 allows) is
+    /// ``V8SerializationError/invalid(_:path:)``, whatever `limits.maxBytes` is; one past
+    /// `limits.maxBytes` is ``V8SerializationError/tooLarge(limit:size:)``.
     package static func encode(
         _ value: JSValue, into bytes: inout [UInt8], limits: ConversionLimits = defaultLimits,
         isArgumentList: Bool = false, functionID: FunctionID? = nil
@@ -62,7 +78,9 @@ package enum V8ValueWriter {
         bytes.removeAll(keepingCapacity: true)
         // Most arguments are small; one reservation covers them without growing step by step.
         bytes.reserveCapacity(64)
-        var writer = Writer(bytes: [], maxDepth: limits.maxDepth, maxBytes: limits.maxBytes, functionID: functionID)
+        var writer = Writer(
+            bytes: [], maxDepth: limits.maxDepth, depthLimit: min(limits.maxDepth, uncheckedDepth),
+            maxBytes: limits.maxBytes, functionID: functionID)
         // Move the buffer into the writer (and back) rather than copy it: it stays uniquely
         // referenced, so appending never copies it.
         swap(&bytes, &writer.bytes)
@@ -86,7 +104,12 @@ package enum V8ValueWriter {
 /// The state of one encoding.
 private struct Writer {
     var bytes: [UInt8]
+    /// The limits' `maxDepth`.
     let maxDepth: Int
+    /// How deep containers may go before ``checkDepth(_:)`` is asked: at first the
+    /// `uncheckedDepth`, then `maxDepth` or the depth the stack holds if fewer.
+    var depthLimit: Int
+    var hasAskedTheStack = false
     /// Checked before each string and binary data is written, so that a value past the limit is
     /// refused before it is written whole (one string or buffer held many times takes its room
     /// once in Swift, but once per use in the format); the whole encoding is checked after.
@@ -136,10 +159,10 @@ private struct Writer {
             try reserve(for: string)
             writeString(string)
         case .array(let elements):
-            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            if depth >= depthLimit { try checkDepth(depth) }
             try writeArray(elements, depth: depth + 1)
         case .object(let object):
-            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            if depth >= depthLimit { try checkDepth(depth) }
             try writeObject(object, depth: depth + 1)
         case .function(let function): try writeFunction(function)
         case .bigInt(let bigInt):
@@ -151,15 +174,28 @@ private struct Writer {
         case .bytes(let binary): try writeBytes(binary)
         case .regExp(let regExp): try writeRegExp(regExp)
         case .map(let map):
-            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            if depth >= depthLimit { try checkDepth(depth) }
             try writeMap(map, depth: depth + 1)
         case .set(let elements):
-            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            if depth >= depthLimit { try checkDepth(depth) }
             try writeSet(elements, depth: depth + 1)
         case .error(let error):
-            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            if depth >= depthLimit { try checkDepth(depth) }
             try writeError(error, depth: depth + 1)
         }
+    }
+
+    /// At the depth limit: the first time, asks the stack how many more levels it holds from
+    /// here (the levels above took their share already); then refuses to go deeper.
+    @inline(never)
+    mutating func checkDepth(_ depth: Int) throws(Unwinding) {
+        if !hasAskedTheStack {
+            hasAskedTheStack = true
+            let levels = ConversionLimits.levelsOnThisThread(bytesPerLevel: V8ValueWriter.stackBytesPerLevel)
+            depthLimit = depth.addingReportingOverflow(levels).overflow ? maxDepth : min(maxDepth, depth + levels)
+            if depth < depthLimit { return }
+        }
+        throw Unwinding(.tooDeep(limit: depthLimit))
     }
 
     /// An integral number in Int32's range as `I` and a zigzag varint, as V8 writes a small

@@ -4,15 +4,23 @@ import Testing
 
 @testable import JSRunConvert
 
-/// Values that the writer must refuse with a clear error, never a trap (issue "Hostile bytes",
-/// its writing half): lengths past what V8's format or V8 itself holds. A case that crashed
-/// before its fix runs as an exit test, so that a regression fails one test, not the run.
+/// Values that the writer and the reader must refuse with a clear error, never a trap or a
+/// stack overflow (issue "Hostile bytes", its writing half): lengths past what V8's format or
+/// V8 itself holds, and nesting deeper than the stack holds. A case that crashed before its fix
+/// runs as an exit test, so that a regression fails one test, not the run.
 ///
 /// The large values cost little memory: binary data of 4 GiB is lazily zeroed pages that are
 /// never touched, and the longest arrays are never read at all (each is refused by its count,
-/// and the child process exits without freeing it).
-@Suite("Hostile values for the writer")
+/// and the child process exits without freeing it). Deep values are kept until the child exits
+/// too: freeing a value nested a million levels deep would itself recurse a million levels.
+@Suite("Hostile values for the writer and the reader")
 struct HostileWritesTests {
+    /// `value` nested in `depth` arrays.
+    static func nested(_ depth: Int, in value: JSValue = 0) -> JSValue {
+        var value = value
+        for _ in 0..<depth { value = [value] }
+        return value
+    }
 
     /// Limits that only the stack bounds.
     static let unbounded = ConversionLimits(maxDepth: 10_000_000, maxBytes: .max)
@@ -139,10 +147,183 @@ struct HostileWritesTests {
         }
     }
 
+    // MARK: - Deeper than the stack holds
+
+    /// An array nested a million levels deep, with a `maxDepth` of ten million: the writer
+    /// overflowed the stack; now it stops where the stack would leave less than
+    /// `ConversionLimits.stackReserve`.
+    @Test func aMillionLevelsAreRefusedWhereTheStackEnds() async {
+        await #expect(processExitsWith: .success) {
+            await inChildProcess {
+                let deep = Self.nested(1_000_000)
+                Self.keep([deep])
+                try Self.checkTooDeep(Self.failure { _ = try deep.v8Serialized(limits: Self.unbounded) }, "writing")
+                try Self.checkTooDeep(
+                    Self.failure { _ = try V8ValueWriter.encode(deep, limits: Self.unbounded) }, "the writer")
+            }
+        }
+    }
+
+    /// Bytes nesting arrays a million levels deep (`A 01` over and over): the reader's depth is
+    /// bounded by the stack of the thread it reads on.
+    @Test func aMillionLevelsAreNotReadPastTheStack() async {
+        await #expect(processExitsWith: .success) {
+            await inChildProcess {
+                try Self.checkTooDeep(
+                    Self.failure { _ = try JSValue(v8Serialized: Self.deepBytes, limits: Self.unbounded) }, "reading")
+            }
+        }
+    }
+
+    /// A thread of 512 KiB (Darwin's default for a secondary thread, and for Swift's
+    /// concurrency pool there): the same values are refused, shallower.
+    @Test func aThreadOfHalfAMegabyteRefusesThemToo() async {
+        await #expect(processExitsWith: .success) {
+            await inChildProcess {
+                let deep = Self.nested(100_000)
+                Self.keep([deep])
+                let result = Self.onThreadOf512KiB {
+                    let written = Self.failure { _ = try deep.v8Serialized(limits: Self.unbounded) }
+                    let read = Self.failure { _ = try JSValue(v8Serialized: Self.deepBytes, limits: Self.unbounded) }
+                    // What the default limits accept still fits.
+                    // What the stack holds is read: 30 levels even in a debug build (which takes
+                    // seven times the stack of a release build).
+                    let fits = Self.failure { _ = try JSValue(v8Serialized: Self.nested(30).v8Serialized()) }
+                    return (written, read, fits)
+                }
+                try Self.checkTooDeep(result.0, "writing", below: 1000)
+                try Self.checkTooDeep(result.1, "reading", below: 1000)
+                try check(result.2 == nil, "30 levels: \(String(describing: result.2))")
+            }
+        }
+    }
+
+    /// The main thread, whose stack grows as it is used, up to `ulimit -s`: Examples/ValueDump
+    /// reads there (a test's own main thread is Swift Testing's, and parked). A file nesting a
+    /// million levels is refused with a `maxDepth` of ten million; 500 levels are read.
+    @Test func theMainThreadRefusesThemToo() throws {
+        let executable = productBesideTests("JSRunValueDump")
+        try #require(FileManager.default.isExecutableFile(atPath: executable.path), "\(executable.path)")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("deep-\(UUID().uuidString).bin")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(Self.deepBytes).write(to: file)
+        let refused = try runProcess(executable, ["--max-depth", "10000000", file.path], killedAfter: 60)
+        #expect(refused.status == 1 && refused.stdout.isEmpty, "\(refused.status) \(refused.stderr.prefix(200))")
+        let depth = refused.stderr.split(separator: " ").dropLast(2).last.flatMap { Int($0) }
+        #expect(refused.stderr.hasPrefix("ValueDump: the value at $[0][0]"), "\(refused.stderr.prefix(200))")
+        #expect(refused.stderr.hasSuffix("levels deep\n") && depth.map { $0 > 500 && $0 < 100_000 } == true)
+        try Data(Self.nested(500).v8Serialized(limits: ConversionLimits(maxDepth: 500))).write(to: file)
+        let read = try runProcess(executable, ["--max-depth", "1000", file.path], killedAfter: 60)
+        #expect(read.status == 0 && read.stdout.hasPrefix("[ [ [") && read.stderr.isEmpty, "\(read.stderr)")
+    }
+
+    static let deepBytes: [UInt8] = {
+        let depth = 1_000_000
+        var bytes: [UInt8] = [0xFF, 0x0F]
+        bytes.reserveCapacity(2 + depth * 5 + 2)
+        for _ in 0..<depth { bytes += [UInt8(ascii: "A"), 1] }
+        bytes += [UInt8(ascii: "I"), 0]
+        for _ in 0..<depth { bytes += [UInt8(ascii: "$"), 0, 1] }
+        return bytes
+    }()
+
+    /// `error` is `tooDeep` at a depth the stack held: more than a few levels, fewer than asked.
+    static func checkTooDeep(_ error: (any Error)?, _ what: String, below: Int = 100_000) throws {
+        guard case .tooDeep(let limit, let path) = error as? V8SerializationError else {
+            return try check(false, "\(what): not refused as too deep: \(String(describing: error))")
+        }
+        try check(limit > 50 && limit < below, "\(what): refused at \(limit) levels")
+        try check(
+            path == "$" + String(repeating: "[0]", count: limit), "\(what): the path has \(path.count) characters")
+    }
+
     // MARK: - Helpers of the child processes
 
     /// Values kept until the child process exits, never freed.
     nonisolated(unsafe) static var kept: [Any] = []
 
     static func keep(_ values: [Any]) { kept += values }
+
+    /// Runs `body` on a new thread with a stack of 512 KiB, and waits for it.
+    static func onThreadOf512KiB<T>(_ body: @escaping () -> T) -> T {
+        nonisolated(unsafe) var result: T?
+        nonisolated(unsafe) let work = body
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            result = work()
+            done.signal()
+        }
+        thread.stackSize = 512 << 10
+        thread.start()
+        done.wait()
+        return result!
+    }
+}
+
+/// What one level of the writer and of the reader takes of the stack, for each kind of
+/// container, against what they assume (`stackBytesPerLevel`) when they bound their depth by
+/// the stack: in the build that runs the tests (debug, or with AddressSanitizer).
+@Suite struct ConversionLimitsStackTests {
+    static let levels = 64
+
+    /// `leaf` inside `levels` containers of `kind`.
+    static func nest(_ leaf: JSValue, in kind: String, _ levels: Int) -> JSValue {
+        var value = leaf
+        for _ in 0..<levels {
+            value =
+                switch kind {
+                case "array": [value]
+                case "object": ["a": value]
+                case "map": .map(JSMap([(.number(1), value)]))
+                case "set": .set([value])
+                default: .error(JSError(message: "m", cause: value))
+                }
+        }
+        return value
+    }
+
+    @Test(arguments: ["array", "object", "map", "set", "error"])
+    func oneLevelTakesLessStackThanAssumed(_ kind: String) throws {
+        let leaf = JSValue.function(WriterFixtures.testFunction("leaf"))
+        let bounds = try #require(ThreadStack.bounds)
+        var written: [UInt] = []
+        var read: [UInt] = []
+        for levels in [1, 1 + Self.levels] {
+            var position: UInt = 0
+            let bytes = try V8ValueWriter.encode(Self.nest(leaf, in: kind, levels)) {
+                (_) throws(V8SerializationError) in
+                position = ThreadStack.position(within: bounds)
+                return 1
+            }
+            written.append(position)
+            _ = try bytes.withUnsafeBytes {
+                try V8ValueReader.decode($0) { _ in
+                    position = ThreadStack.position(within: bounds)
+                    return .null
+                }
+            }
+            read.append(position)
+        }
+        let writer = Int(written[0] - written[1]) / Self.levels
+        let reader = Int(read[0] - read[1]) / Self.levels
+        #expect(writer > 0 && writer <= V8ValueWriter.stackBytesPerLevel, "the writer takes \(writer) bytes a level")
+        #expect(reader > 0 && reader <= V8ValueReader.stackBytesPerLevel, "the reader takes \(reader) bytes a level")
+    }
+
+    @Test func theStackOfTheCallingThreadIsKnown() throws {
+        let bounds = try #require(ThreadStack.bounds)
+        let here = ThreadStack.position(within: bounds)
+        #expect(here > bounds.low && here < bounds.high)
+        #expect(ThreadStack.room() > ConversionLimits.stackReserve)
+        // A thread of 512 KiB: about that much.
+        let room = HostileWritesTests.onThreadOf512KiB { ThreadStack.room() }
+        #expect(room > 400 << 10 && room <= 512 << 10, "\(room) bytes")
+    }
+
+    @Test func theDepthIsTheLimitsOrWhatTheStackHolds() {
+        #expect(ConversionLimits(maxDepth: 7).depthOnThisThread(bytesPerLevel: 1000) == 7)
+        let room = ThreadStack.room()
+        let deepest = ConversionLimits(maxDepth: .max).depthOnThisThread(bytesPerLevel: 1000)
+        #expect(abs(deepest - (room - ConversionLimits.stackReserve) / 1000) <= 1)
+    }
 }
