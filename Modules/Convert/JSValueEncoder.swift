@@ -173,7 +173,10 @@ private final class ValueEncoder: Encoder {
     }
 
     let context: EncodingContext
-    let parent: ValueEncoder?
+    /// Unowned, since the parent holds its nested encoders: a strong reference back would keep
+    /// the whole encoding alive after it ends. An encoder is an `Encoder` only while its value
+    /// is encoded, as `Codable` expects.
+    unowned let parent: ValueEncoder?
     /// The key of this place in its parent; `nil` at the root.
     let key: (any CodingKey)?
 

@@ -217,6 +217,25 @@ struct HostileWritesTests {
         #expect(read.status == 0 && read.stdout.hasPrefix("[ [ [") && read.stderr.isEmpty, "\(read.stderr)")
     }
 
+    // MARK: - The encoder
+
+    /// Each nested encoder held its parent, and each parent its nested encoders: every
+    /// encoding of a nested value was kept for ever.
+    @Test func anEncodingIsFreedWhenItEnds() throws {
+        final class Witness: Encodable {
+            nonisolated(unsafe) static weak var encoder: AnyObject?
+            func encode(to encoder: any Encoder) throws {
+                Self.encoder = encoder as AnyObject
+                var container = encoder.unkeyedContainer()
+                try container.encode(1)
+            }
+        }
+        struct Holder: Encodable { var inner = [Witness()] }
+        _ = try JSValueEncoder().encode(Holder())
+        #expect(Witness.encoder == nil)
+    }
+
+    /// `A 01` (a dense array of one element) a million times, a zero, and the ends.
     static let deepBytes: [UInt8] = {
         let depth = 1_000_000
         var bytes: [UInt8] = [0xFF, 0x0F]
