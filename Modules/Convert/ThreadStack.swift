@@ -8,8 +8,8 @@
 
 /// The stack of the calling thread, as the conversions need it: how much of it is left.
 ///
-/// Reading and writing recurse once per level of nesting, so a deep value needs a deep stack;
-/// each asks this how much room its thread has before it goes deeper (see
+/// Reading, writing, encoding and decoding recurse once per level of nesting, so a deep value
+/// needs a deep stack; each asks this how much room its thread has before it goes deeper (see
 /// ``ConversionLimits/stackReserve``). Stacks grow down on every platform JSRun runs on.
 package enum ThreadStack {
     /// The calling thread's stack: its lowest usable address and the address above its top,

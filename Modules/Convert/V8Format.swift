@@ -12,11 +12,12 @@ public struct ConversionLimits: Sendable, Hashable {
     /// The deepest nesting of containers (arrays, objects, maps, sets, errors) accepted: `[]` is
     /// 1 deep, `[[1]]` 2. The default, 100, is the reference library's.
     ///
-    /// Nesting is also bounded by the stack, whatever `maxDepth` says. Reading and writing each
-    /// go one level deeper on the stack of the thread they run on for each level of the value,
-    /// and each refuses a value that would leave less than ``stackReserve`` of that stack, as
-    /// too deep (``V8SerializationError/tooDeep(limit:path:)``, whose `limit` is then the depth
-    /// the stack held). So a large `maxDepth`
+    /// Nesting is also bounded by the stack, whatever `maxDepth` says. Reading, writing,
+    /// ``JSValueEncoder`` and ``JSValueDecoder`` each go one level deeper on the stack of the
+    /// thread they run on for each level of the value, and each refuses a value that would
+    /// leave less than ``stackReserve`` of that stack, as too deep
+    /// (``V8SerializationError/tooDeep(limit:path:)``, whose `limit` is then the depth the stack
+    /// held; an `EncodingError` or a `DecodingError` from the coders). So a large `maxDepth`
     /// is safe on any thread, and deep values go as deep as the stack allows. In a release
     /// build, a runtime's thread (4 MiB of stack) writes about 6,300 levels and reads about
     /// 3,900, or 4,700 and 2,900 for a host function that JavaScript calls at the bottom of its
@@ -54,9 +55,9 @@ public struct ConversionLimits: Sendable, Hashable {
     }
 
     /// The stack that every conversion leaves free on the thread it runs on, 128 KiB: a value
-    /// that would take the reader or the writer closer to the end of the stack is refused as
-    /// too deep (see ``maxDepth``). It is room for the work done at the deepest level (a
-    /// function handle given its id) and for the caller.
+    /// that would take the reader, the writer or a coder closer to the end of the stack is
+    /// refused as too deep (see ``maxDepth``). It is room for the work done at the deepest
+    /// level (a `Codable` type's own code, a function handle given its id) and for the caller.
     public static let stackReserve = 128 << 10
 
     /// ``maxDepth``, or the levels that the calling thread's stack holds from here if fewer, at

@@ -4,16 +4,16 @@ import Testing
 
 @testable import JSRunConvert
 
-/// Values that the writer and the reader must refuse with a clear error, never a trap or a
+/// Values that the writer and the coders must refuse with a clear error, never a trap or a
 /// stack overflow (issue "Hostile bytes", its writing half): lengths past what V8's format or
-/// V8 itself holds, and nesting deeper than the stack holds. A case that crashed before its fix
-/// runs as an exit test, so that a regression fails one test, not the run.
+/// V8 itself holds, nesting deeper than the stack holds, and a cyclic `Encodable`. A case that
+/// crashed before its fix runs as an exit test, so that a regression fails one test, not the run.
 ///
 /// The large values cost little memory: binary data of 4 GiB is lazily zeroed pages that are
 /// never touched, and the longest arrays are never read at all (each is refused by its count,
 /// and the child process exits without freeing it). Deep values are kept until the child exits
 /// too: freeing a value nested a million levels deep would itself recurse a million levels.
-@Suite("Hostile values for the writer and the reader")
+@Suite("Hostile values for the writer and the coders")
 struct HostileWritesTests {
     /// `value` nested in `depth` arrays.
     static func nested(_ depth: Int, in value: JSValue = 0) -> JSValue {
@@ -217,7 +217,108 @@ struct HostileWritesTests {
         #expect(read.status == 0 && read.stdout.hasPrefix("[ [ [") && read.stderr.isEmpty, "\(read.stderr)")
     }
 
-    // MARK: - The encoder
+    // MARK: - A cyclic Encodable, and the coders on deep values
+
+    /// A list that holds itself: its encoding never ends.
+    final class List: Encodable {
+        var items: [List] = []
+    }
+
+    static func cyclicList() -> List {
+        let list = List()
+        list.items = [list]
+        return list
+    }
+
+    /// `JSValueEncoder` overflowed the stack on a cyclic class; it honours `maxDepth` and names
+    /// the container that is too deep.
+    @Test func aCyclicEncodableIsRefusedAtTheDepthLimit() async {
+        await #expect(processExitsWith: .success) {
+            await inChildProcess {
+                let error = Self.failure { _ = try JSValueEncoder().encode(Self.cyclicList()) }
+                guard case .invalidValue(_, let context) = error as? EncodingError else {
+                    return try check(false, "not refused: \(String(describing: error))")
+                }
+                // A list and its array of items alternate: the 101st level, a list, is too deep.
+                let path = "$" + String(repeating: ".items[0]", count: 50)
+                try check(context.codingPath.count == 100, "a coding path of \(context.codingPath.count) keys")
+                try check(
+                    context.debugDescription
+                        == "\(path): the value is nested more than 100 levels deep (maxDepth); a value that "
+                        + "contains itself, such as an object one of whose properties holds it, never ends",
+                    context.debugDescription)
+                var shallow = JSValueEncoder()
+                shallow.maxDepth = 3
+                let early = Self.failure { _ = try shallow.encode(Self.cyclicList()) } as? EncodingError
+                guard case .invalidValue(_, let context) = early else { return try check(false, "maxDepth 3") }
+                try check(
+                    context.debugDescription.hasPrefix("$.items[0].items: the value is nested more than 3"),
+                    "\(context)")
+            }
+        }
+    }
+
+    /// With a `maxDepth` of ten million, the stack is the limit.
+    @Test func aCyclicEncodableIsRefusedWhereTheStackEnds() async {
+        await #expect(processExitsWith: .success) {
+            await inChildProcess {
+                var encoder = JSValueEncoder()
+                encoder.maxDepth = 10_000_000
+                for onSmallThread in [false, true] {
+                    let error: String? =
+                        onSmallThread
+                        ? Self.onThreadOf512KiB { Self.encodingFailure(encoder, Self.cyclicList()) }
+                        : Self.encodingFailure(encoder, Self.cyclicList())
+                    try check(
+                        error?.contains(": the value is nested deeper than the stack of this thread holds (") == true,
+                        "\(onSmallThread ? "512 KiB" : "the test's thread"): \(String(describing: error?.suffix(200)))")
+                }
+            }
+        }
+    }
+
+    /// A value that encodes itself in its own single value container, for ever: no container,
+    /// no depth, only the stack.
+    struct Wrapper: Encodable {
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(Wrapper())
+        }
+    }
+
+    @Test func aValueThatEncodesItselfForEverIsRefusedWhereTheStackEnds() async {
+        await #expect(processExitsWith: .success) {
+            await inChildProcess {
+                let error = Self.encodingFailure(JSValueEncoder(), Wrapper())
+                try check(
+                    error?.hasPrefix("$: the value is nested deeper than the stack") == true,
+                    "\(String(describing: error))")
+            }
+        }
+    }
+
+    static func encodingFailure(_ encoder: JSValueEncoder, _ value: some Encodable) -> String? {
+        guard case .invalidValue(_, let context) = failure({ _ = try encoder.encode(value) }) as? EncodingError else {
+            return nil
+        }
+        return context.debugDescription
+    }
+
+    @Test func theEncodersDepthIsTheWritersDepth() throws {
+        var encoder = JSValueEncoder()
+        encoder.maxDepth = 2
+        #expect(try encoder.encode([["a"]]) == [["a"]])
+        #expect(try encoder.encode(["k": ["a"]]) == ["k": ["a"]])
+        let error = #expect(throws: EncodingError.self) { try encoder.encode([[["a"]]]) }
+        guard case .invalidValue(_, let context) = error else { return }
+        #expect(context.debugDescription.hasPrefix("$[0][0]: the value is nested more than 2 levels deep"))
+        #expect(context.codingPath.count == 2)
+        // The writer refuses the same value at the same place.
+        let written = #expect(throws: V8SerializationError.self) {
+            try V8ValueWriter.encode([[["a"]]], limits: ConversionLimits(maxDepth: 2))
+        }
+        #expect(written == .tooDeep(limit: 2, path: "$[0][0]"))
+    }
 
     /// Each nested encoder held its parent, and each parent its nested encoders: every
     /// encoding of a nested value was kept for ever.
@@ -233,6 +334,60 @@ struct HostileWritesTests {
         struct Holder: Encodable { var inner = [Witness()] }
         _ = try JSValueEncoder().encode(Holder())
         #expect(Witness.encoder == nil)
+    }
+
+    /// A level of a recursive `Decodable` type: an array of levels.
+    struct Level: Decodable {
+        var inner: [Level]
+
+        init(from decoder: any Decoder) throws {
+            var container = try decoder.unkeyedContainer()
+            inner = []
+            while !container.isAtEnd { inner.append(try container.decode(Level.self)) }
+        }
+    }
+
+    /// A recursive `Decodable` type decoding a value a million levels deep.
+    @Test func theDecoderStopsWhereTheStackEnds() async {
+        await #expect(processExitsWith: .success) {
+            await inChildProcess {
+                let deep = Self.nested(1_000_000, in: [])
+                Self.keep([deep])
+                let error = Self.failure { _ = try JSValueDecoder().decode(Level.self, from: deep) }
+                guard case .dataCorrupted(let context) = error as? DecodingError else {
+                    return try check(false, "not refused: \(String(describing: error))")
+                }
+                try check(
+                    context.debugDescription.hasPrefix("$[0][0]")
+                        && context.debugDescription.hasSuffix("levels)")
+                        && context.debugDescription.contains(
+                            ": the value is nested deeper than the stack of this thread holds ("),
+                    "\(context.debugDescription.suffix(200))")
+                try check(
+                    try JSValueDecoder().decode(Level.self, from: Self.nested(50, in: [])).inner.count == 1, "50 levels"
+                )
+            }
+        }
+    }
+
+    /// `JSValue`'s own `Codable` conformance, with any other coder: each level is a level of
+    /// the stack.
+    @Test func otherCodersStopWhereTheStackEnds() async {
+        await #expect(processExitsWith: .success) {
+            await inChildProcess {
+                let deep = Self.nested(1_000_000)
+                Self.keep([deep])
+                let error = Self.failure { _ = try JSONEncoder().encode(deep) }
+                guard case .invalidValue(_, let context) = error as? EncodingError else {
+                    return try check(false, "not refused: \(String(describing: error))")
+                }
+                try check(
+                    context.debugDescription.hasSuffix("is nested deeper than the stack of this thread holds"),
+                    context.debugDescription)
+                let json = try JSONEncoder().encode(Self.nested(50))
+                try check(try JSONDecoder().decode(JSValue.self, from: json) == Self.nested(50), "50 levels")
+            }
+        }
     }
 
     /// `A 01` (a dense array of one element) a million times, a zero, and the ends.
