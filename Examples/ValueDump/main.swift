@@ -3,6 +3,8 @@ import Foundation
 // Node's `v8.serialize`, with `JSRunConvert` alone: no V8, no runtime.
 //
 //   swift run JSRunValueDump FILE            prints the value in FILE, as Node's util.inspect shows it
+//   swift run JSRunValueDump --max-depth N FILE    the same, for values up to N levels deep (100 by
+//                                            default; never deeper than the main thread's stack holds)
 //   swift run JSRunValueDump --write FILE    writes a sample value to FILE, for Node to read
 import JSRunConvert
 
@@ -29,8 +31,9 @@ func write(to path: String) throws {
     try value.v8Serialized().write(to: URL(fileURLWithPath: path))
 }
 
-func dump(_ path: String) throws {
-    let value = try JSValue(v8Serialized: Data(contentsOf: URL(fileURLWithPath: path)))
+func dump(_ path: String, maxDepth: Int = ConversionLimits.default.maxDepth) throws {
+    let limits = ConversionLimits(maxDepth: maxDepth, maxBytes: ConversionLimits.default.maxBytes)
+    let value = try JSValue(v8Serialized: Data(contentsOf: URL(fileURLWithPath: path)), limits: limits)
     print(value)
 }
 
@@ -39,8 +42,11 @@ do {
     switch arguments.count {
     case 1 where !arguments[0].hasPrefix("-"): try dump(arguments[0])
     case 2 where arguments[0] == "--write": try write(to: arguments[1])
+    case 3 where arguments[0] == "--max-depth" && Int(arguments[1]).map { $0 >= 1 } == true:
+        try dump(arguments[2], maxDepth: Int(arguments[1])!)
     default:
-        FileHandle.standardError.write(Data("usage: ValueDump FILE | ValueDump --write FILE\n".utf8))
+        FileHandle.standardError.write(
+            Data("usage: ValueDump [--max-depth N] FILE | ValueDump --write FILE\n".utf8))
         exit(2)
     }
 } catch let error as V8SerializationError {

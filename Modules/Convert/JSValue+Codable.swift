@@ -7,6 +7,10 @@
 /// `JSValue` works with any `Encoder` and `Decoder`, so a JavaScript value can be stored as JSON
 /// or held in a `Codable` type. With ``JSValueEncoder`` and ``JSValueDecoder`` it passes through
 /// unchanged; other coders see it as the matching JSON-like value, and refuse a function.
+///
+/// With other coders, each level of the value is a level of the stack: a value nested deeper
+/// than the stack of the calling thread holds is an `EncodingError` or a `DecodingError`, as for
+/// every conversion (see ``ConversionLimits/maxDepth``), rather than a crash.
 extension JSValue: Codable {
     /// Encodes the value; `undefined` encodes as nil, the closest a general coder has. The kinds
     /// JSON lacks become what JSON can hold: a BigInt its decimal string, a `Date` a `Date` (an
@@ -14,6 +18,14 @@ extension JSValue: Codable {
     /// arrays their elements, a `Map` an array of `[key, value]` pairs, a `Set` an array, an
     /// `Error` an object with `name`, `message`, `stack` and `cause`, a `RegExp` `"/source/flags"`.
     public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .array, .object, .map, .set, .error:
+            if Self.isStackLow {
+                throw EncodingError.invalidValue(
+                    self, .init(codingPath: encoder.codingPath, debugDescription: Self.tooDeep(encoder.codingPath)))
+            }
+        default: break
+        }
         switch self {
         case .undefined, .null:
             var container = encoder.singleValueContainer()
@@ -67,6 +79,10 @@ extension JSValue: Codable {
     /// Decodes whatever the decoder holds: nil as `null`, then a boolean, a number, a string,
     /// an array or an object, the first that fits.
     public init(from decoder: any Decoder) throws {
+        if Self.isStackLow {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: Self.tooDeep(decoder.codingPath)))
+        }
         if let container = try? decoder.singleValueContainer() {
             if container.decodeNil() {
                 self = .null
@@ -92,6 +108,13 @@ extension JSValue: Codable {
             return
         }
         self = .object(try JSObject(from: decoder))
+    }
+
+    /// Whether the calling thread's stack has less than `ConversionLimits.stackReserve` left.
+    private static var isStackLow: Bool { ThreadStack.room() < ConversionLimits.stackReserve }
+
+    private static func tooDeep(_ codingPath: [any CodingKey]) -> String {
+        "the value at depth \(codingPath.count) is nested deeper than the stack of this thread holds"
     }
 }
 

@@ -29,6 +29,12 @@
 /// Errors are `DecodingError`s whose coding path says where the value was, and whose
 /// description names it the JavaScript way (`$.users[3].age`) together with what was expected
 /// and what was found.
+///
+/// Decoding goes one level deeper on the stack for each level of the value that a type decodes
+/// with its own `init(from:)`. So a value nested deeper than the stack of the calling thread
+/// holds, whatever made it, is a `DecodingError.dataCorrupted` that says where, rather than a
+/// crash: decoding stops before it would leave less than ``ConversionLimits/stackReserve`` of
+/// the stack (see ``ConversionLimits/maxDepth``).
 public struct JSValueDecoder: Sendable {
     /// What decodes into a `Date`. A JavaScript `Date` always does (an invalid one is an
     /// error); the strategy says what else does.
@@ -113,10 +119,15 @@ private final class DecodingContext {
     let userInfo: [CodingUserInfoKey: Any]
     /// Whether object keys are converted before they are matched.
     let convertsKeys: Bool
+    /// The calling thread's stack, and the lowest address a decoding may reach in it.
+    let stack: (low: UInt, high: UInt)?
+    let stackFloor: UInt
 
     init(_ options: JSValueDecoder) {
         self.options = options
         self.userInfo = options.userInfo
+        stack = ThreadStack.bounds
+        stackFloor = (stack?.low ?? 0) + UInt(ConversionLimits.stackReserve)
         if case .useDefaultKeys = options.keyDecodingStrategy { convertsKeys = false } else { convertsKeys = true }
     }
 }
@@ -232,6 +243,14 @@ extension ValueDecoder {
     func decode<T: Decodable>(_ type: T.Type, from value: JSValue, at key: (any CodingKey)?) throws -> T {
         if let scalar = try scalar(T.self, from: value, at: key) { return scalar }
         if let special = try special(T.self, from: value, at: key) { return special }
+        if let stack = context.stack, ThreadStack.position(within: stack) < context.stackFloor {
+            let path = path(key)
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: path,
+                    debugDescription: "\(ValuePath.describe(path)): the value is nested deeper than the stack of "
+                        + "this thread holds (\(path.count) levels)"))
+        }
         return try T(from: child(value, at: key, target: T.self))
     }
 

@@ -27,6 +27,8 @@ import OrderedCollections
 /// - A dictionary becomes an object, as in JSON (`[1: "a"]` gives `{ "1": "a" }`), unless
 ///   ``dictionaryEncodingStrategy-swift.property`` asks for a `Map`. A `Set` becomes an array,
 ///   as `Codable` encodes it; ``JSValue/set(_:)`` makes a JavaScript `Set`.
+/// - A value nested deeper than ``maxDepth``, or than the stack holds, is an `EncodingError`
+///   that says where: a class whose property holds the object itself (a cycle) never ends.
 public struct JSValueEncoder: Sendable {
     /// How a `Date` is written.
     public enum DateEncodingStrategy: Sendable {
@@ -120,6 +122,17 @@ public struct JSValueEncoder: Sendable {
     public var dictionaryEncodingStrategy: DictionaryEncodingStrategy = .object
     /// Values given to every `Encodable` type through `Encoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
+    /// The deepest nesting of containers encoded, counted as ``ConversionLimits/maxDepth``
+    /// counts it (`[]` is 1 deep); 100 by default, the default limit. A runtime's typed bindings
+    /// and `bindObject` use the runtime's `conversionLimits.maxDepth`.
+    ///
+    /// A value nested deeper is an `EncodingError.invalidValue` whose coding path is the
+    /// container too deep; so is a value that contains itself, such as a class whose property
+    /// holds the object (`list.items = [list]`), which would otherwise never end. Nesting is
+    /// also bounded by the stack of the calling thread, as for every conversion (see
+    /// ``ConversionLimits/maxDepth``): a value that would leave less than
+    /// ``ConversionLimits/stackReserve`` of it is refused the same way, whatever `maxDepth` is.
+    public var maxDepth = ConversionLimits.default.maxDepth
 
     /// An encoder with the default rules.
     public init() {}
@@ -143,10 +156,17 @@ private final class EncodingContext {
     let userInfo: [CodingUserInfoKey: Any]
     /// Whether dictionaries are written by the encoder itself rather than by `Codable`.
     let inspectsDictionaries: Bool
+    let maxDepth: Int
+    /// The calling thread's stack, and the lowest address an encoding may reach in it.
+    let stack: (low: UInt, high: UInt)?
+    let stackFloor: UInt
 
     init(_ options: JSValueEncoder) {
         self.options = options
         self.userInfo = options.userInfo
+        maxDepth = options.maxDepth
+        stack = ThreadStack.bounds
+        stackFloor = (stack?.low ?? 0) + UInt(ConversionLimits.stackReserve)
         if case .object = options.dictionaryEncodingStrategy, case .useDefaultKeys = options.keyEncodingStrategy {
             inspectsDictionaries = false
         } else {
@@ -173,9 +193,14 @@ private final class ValueEncoder: Encoder {
     }
 
     let context: EncodingContext
-    let parent: ValueEncoder?
+    /// Unowned, since the parent holds its nested encoders: a strong reference back would keep
+    /// the whole encoding alive after it ends. An encoder is an `Encoder` only while its value
+    /// is encoded, as `Codable` expects.
+    unowned let parent: ValueEncoder?
     /// The key of this place in its parent; `nil` at the root.
     let key: (any CodingKey)?
+    /// How many encoders are above this one: the containers around its value.
+    let depth: Int
 
     private var scalar: JSValue?
     private var properties: OrderedDictionary<String, Slot>?
@@ -185,6 +210,7 @@ private final class ValueEncoder: Encoder {
         self.context = context
         self.parent = parent
         self.key = key
+        depth = parent.map { $0.depth + 1 } ?? 0
     }
 
     var options: JSValueEncoder { context.options }
@@ -319,8 +345,46 @@ extension ValueEncoder {
 
     /// Encodes what ``direct(_:at:)`` does not into this encoder: values with a custom
     /// strategy, dictionaries that the strategies make Maps or keep the keys of, and the rest
-    /// through their own `encode(to:)`.
+    /// through their own `encode(to:)`. Refuses a value nested deeper than `maxDepth` or than
+    /// the stack holds: every path into a nested value's own code comes here first.
     func encodeIndirect<T: Encodable>(_ value: T) throws {
+        if depth >= context.maxDepth || isStackLow {
+            // A nested encoder exists only inside a container, which is too deep if this one is
+            // past the limit; this one itself is, if it becomes a container. Where the stack
+            // ends, this one's container is the one refused.
+            if depth > context.maxDepth { throw tooDeep(value, at: codingPath.dropLast()) }
+            if isStackLow { throw tooDeep(value, at: codingPath, forTheStack: true) }
+            try encodeIndirectly(value)
+            if properties != nil || elements != nil { throw tooDeep(value, at: codingPath) }
+            return
+        }
+        try encodeIndirectly(value)
+    }
+
+    /// Whether the stack has less than `ConversionLimits.stackReserve` left.
+    @inline(__always)
+    private var isStackLow: Bool {
+        guard let stack = context.stack else { return false }
+        return ThreadStack.position(within: stack) < context.stackFloor
+    }
+
+    /// The error for the container at `path`, nested more than `maxDepth` levels, or more than
+    /// the stack holds.
+    private func tooDeep(_ value: Any, at path: some Collection<any CodingKey>, forTheStack: Bool = false)
+        -> EncodingError
+    {
+        let path = Array(path)
+        let message =
+            forTheStack
+            ? "\(ValuePath.describe(path)): the value is nested deeper than the stack of this thread holds "
+                + "(\(path.count + 1) levels)"
+            : "\(ValuePath.describe(path)): the value is nested more than \(context.maxDepth) levels deep "
+                + "(maxDepth); a value that contains itself, such as an object one of whose properties "
+                + "holds it, never ends"
+        return EncodingError.invalidValue(value, .init(codingPath: path, debugDescription: message))
+    }
+
+    private func encodeIndirectly<T: Encodable>(_ value: T) throws {
         if case .custom(let encode) = options.dateEncodingStrategy, let date = exactly(value, as: Date.self) {
             return try encode(date, self)
         }

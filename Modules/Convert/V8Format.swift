@@ -11,6 +11,19 @@
 public struct ConversionLimits: Sendable, Hashable {
     /// The deepest nesting of containers (arrays, objects, maps, sets, errors) accepted: `[]` is
     /// 1 deep, `[[1]]` 2. The default, 100, is the reference library's.
+    ///
+    /// Nesting is also bounded by the stack, whatever `maxDepth` says. Reading, writing,
+    /// ``JSValueEncoder`` and ``JSValueDecoder`` each go one level deeper on the stack of the
+    /// thread they run on for each level of the value, and each refuses a value that would
+    /// leave less than ``stackReserve`` of that stack, as too deep
+    /// (``V8SerializationError/tooDeep(limit:path:)``, whose `limit` is then the depth the stack
+    /// held; an `EncodingError` or a `DecodingError` from the coders). So a large `maxDepth`
+    /// is safe on any thread, and deep values go as deep as the stack allows. In a release
+    /// build, a runtime's thread (4 MiB of stack) writes about 6,300 levels and reads about
+    /// 3,900, or 4,700 and 2,900 for a host function that JavaScript calls at the bottom of its
+    /// own stack; a thread of 512 KiB about 600 and 370; a main thread of 8 MiB about 12,900 and
+    /// 8,000. A debug build holds about a seventh as many (and fewer than the default 100 levels
+    /// read on a thread of 512 KiB).
     public var maxDepth: Int
     /// The largest value accepted, measured as its size in V8's serialization format (roughly
     /// the bytes of its strings and binary data plus a few per value). The default is 64 MiB.
@@ -40,6 +53,65 @@ public struct ConversionLimits: Sendable, Hashable {
         if maxBytes < 1 { return "maxBytes must be at least 1, not \(maxBytes)" }
         return nil
     }
+
+    /// The stack that every conversion leaves free on the thread it runs on, 128 KiB: a value
+    /// that would take the reader, the writer or a coder closer to the end of the stack is
+    /// refused as too deep (see ``maxDepth``). It is room for the work done at the deepest
+    /// level (a `Codable` type's own code, a function handle given its id) and for the caller.
+    public static let stackReserve = 128 << 10
+
+    /// ``maxDepth``, or the levels that the calling thread's stack holds from here if fewer, at
+    /// `bytesPerLevel` bytes each (the most one level of a recursion takes), after
+    /// ``stackReserve``.
+    package func depthOnThisThread(bytesPerLevel: Int) -> Int {
+        min(maxDepth, Self.levelsOnThisThread(bytesPerLevel: bytesPerLevel))
+    }
+
+    /// The levels of `bytesPerLevel` bytes that the calling thread's stack holds from here,
+    /// after ``stackReserve``; `Int.max` when the platform does not say where the stack ends.
+    package static func levelsOnThisThread(bytesPerLevel: Int) -> Int {
+        let room = ThreadStack.room()
+        guard room != .max else { return .max }
+        return max(0, room - stackReserve) / bytesPerLevel
+    }
+
+    /// These limits for the reader, started on the calling thread from here: ``maxDepth`` no
+    /// deeper than the stack holds.
+    package var forReadingOnThisThread: ConversionLimits {
+        var limits = self
+        limits.maxDepth = depthOnThisThread(bytesPerLevel: V8ValueReader.stackBytesPerLevel)
+        return limits
+    }
+}
+
+extension V8ValueReader {
+    /// The most stack one level of the reader takes, with a margin: an error's with a cause in
+    /// a release build (measured at 0.75 KiB), an object's in a debug build (5.7 KiB) and under
+    /// AddressSanitizer (8.9 KiB). `ConversionLimitsStackTests` measures it. The reader's
+    /// callers bound its depth with it (``ConversionLimits/forReadingOnThisThread``).
+    package static var stackBytesPerLevel: Int {
+        ThreadStack.isAddressSanitized ? 12 << 10 : _isDebugAssertConfiguration() ? 7 << 10 : 1 << 10
+    }
+}
+
+/// What V8 10.2 can hold, where the format or V8 itself has a maximum. The writer refuses a
+/// value past one (``V8SerializationError/invalid(_:path:)``) before V8 sees it.
+enum V8Maxima {
+    /// The longest string, in UTF-16 code units: `v8::String::kMaxLength` on a 64-bit machine.
+    static let stringLength = (1 << 29) - 24
+    /// The most bytes of binary data: the format writes lengths in 32 bits.
+    static let byteLength = Int(UInt32.max)
+    /// The most properties of an object: the format counts them in 32 bits.
+    static let propertyCount = Int(UInt32.max)
+    /// The longest dense array V8's deserializer reads (`FixedArray::kMaxLength`, the same with
+    /// pointer compression or without).
+    static let arrayLength = 134_217_725
+    /// The most entries of a Map, or elements of a Set: V8 throws "Map maximum size exceeded"
+    /// when one more is added.
+    static let collectionCount = 1 << 24
+    /// The longest BigInt, in 64-bit words (`BigInt::kMaxLength`, 2^30 bits). V8 aborts the
+    /// process when its deserializer is asked for a longer one.
+    static let bigIntWords = 1 << 24
 }
 
 /// Why a value could not be read from, or written in, V8's serialization format.
@@ -59,7 +131,11 @@ public enum V8SerializationError: Error, Sendable, Equatable, CustomStringConver
     /// A function that cannot be passed: there is no runtime to pass it to, or the runtime
     /// refused it. `reason` completes the sentence "a function at `path` ...".
     case function(reason: String, path: String)
-    /// A Swift value that JavaScript cannot hold (a regular expression with an unknown flag).
+    /// A Swift value that JavaScript cannot hold: a regular expression with an unknown flag, or
+    /// a value longer than V8 allows, which the writer refuses before V8 sees it (a string of
+    /// more than 2^29 - 24 UTF-16 code units, binary data of 4 GiB or more, an array of more
+    /// than 134,217,725 elements, a Map or a Set of more than 2^24 entries, a BigInt of more than
+    /// 2^30 bits). `reason` completes the sentence "the value at `path` ...".
     case invalid(String, path: String)
 
     public var description: String {
@@ -103,7 +179,7 @@ extension JSValue {
         -> Result<JSValue, V8SerializationError>
     {
         do throws(V8SerializationError) {
-            return .success(try V8ValueReader.decode(bytes, limits: limits))
+            return .success(try V8ValueReader.decode(bytes, limits: limits.forReadingOnThisThread))
         } catch {
             return .failure(error)
         }

@@ -30,6 +30,20 @@ package enum V8ValueWriter {
     /// other reads.
     package static let defaultLimits = ConversionLimits(maxDepth: V8ValueReader.defaultMaxDepth, maxBytes: .max)
 
+    /// The most stack one level of the writer takes, with a margin: an object's in a release
+    /// build (measured at 0.45 KiB), an error's with a cause in a debug build (4.2 KiB), a Map's
+    /// under AddressSanitizer (4.4 KiB). `ConversionLimitsStackTests` measures it. The writer
+    /// goes no deeper than the stack of its thread holds at this much a level
+    /// (``ConversionLimits/maxDepth``).
+    package static var stackBytesPerLevel: Int {
+        ThreadStack.isAddressSanitized ? 6 << 10 : _isDebugAssertConfiguration() ? 5 << 10 : 640
+    }
+
+    /// The levels written before the stack is asked how many it holds: most values are never
+    /// this deep, so they never ask. Eight levels take at most 48 KiB (under AddressSanitizer),
+    /// within ``ConversionLimits/stackReserve``.
+    static let uncheckedDepth = 8
+
     /// Why a function without a runtime cannot be written.
     package static let noRuntimeReason = "can only be passed to the runtime it came from"
 
@@ -51,6 +65,12 @@ package enum V8ValueWriter {
     ///
     /// With `isArgumentList`, `value` is the array of a call's arguments: its own level does not
     /// count toward `limits.maxDepth`, so each argument may be as deep as any other value.
+    ///
+    /// A value deeper than `limits.maxDepth`, or than the stack of the calling thread holds
+    /// from here, is ``V8SerializationError/tooDeep(limit:path:)``; one past what V8 can hold
+    /// (a string, an array, binary data, a Map, a Set or a BigInt longer than V8 allows) is
+    /// ``V8SerializationError/invalid(_:path:)``, whatever `limits.maxBytes` is; one past
+    /// `limits.maxBytes` is ``V8SerializationError/tooLarge(limit:size:)``.
     package static func encode(
         _ value: JSValue, into bytes: inout [UInt8], limits: ConversionLimits = defaultLimits,
         isArgumentList: Bool = false, functionID: FunctionID? = nil
@@ -58,7 +78,9 @@ package enum V8ValueWriter {
         bytes.removeAll(keepingCapacity: true)
         // Most arguments are small; one reservation covers them without growing step by step.
         bytes.reserveCapacity(64)
-        var writer = Writer(bytes: [], maxDepth: limits.maxDepth, maxBytes: limits.maxBytes, functionID: functionID)
+        var writer = Writer(
+            bytes: [], maxDepth: limits.maxDepth, depthLimit: min(limits.maxDepth, uncheckedDepth),
+            maxBytes: limits.maxBytes, functionID: functionID)
         // Move the buffer into the writer (and back) rather than copy it: it stays uniquely
         // referenced, so appending never copies it.
         swap(&bytes, &writer.bytes)
@@ -82,7 +104,12 @@ package enum V8ValueWriter {
 /// The state of one encoding.
 private struct Writer {
     var bytes: [UInt8]
+    /// The limits' `maxDepth`.
     let maxDepth: Int
+    /// How deep containers may go before ``checkDepth(_:)`` is asked: at first the
+    /// `uncheckedDepth`, then `maxDepth` or the depth the stack holds if fewer.
+    var depthLimit: Int
+    var hasAskedTheStack = false
     /// Checked before each string and binary data is written, so that a value past the limit is
     /// refused before it is written whole (one string or buffer held many times takes its room
     /// once in Swift, but once per use in the format); the whole encoding is checked after.
@@ -106,10 +133,16 @@ private struct Writer {
         bytes.append(UInt8(value))
     }
 
-    /// A length or count. `JSValue`s held in memory never come near 2^32 elements or bytes, and
-    /// V8 reads these as 32-bit, so a larger one is a programming error rather than a failure.
+    /// A length or count, which V8 reads in 32 bits. Every caller has checked it against V8's
+    /// maximum for its kind first (``V8Maxima``), each below 2^32.
     mutating func writeCount(_ count: Int) {
-        writeVarint(UInt32(count))
+        writeVarint(UInt32(truncatingIfNeeded: count))
+    }
+
+    /// Refuses `count` (elements, entries, bytes of the kind `what` names) past V8's `maximum`.
+    @inline(__always)
+    func check(_ count: Int, atMost maximum: Int, _ what: @autoclosure () -> String) throws(Unwinding) {
+        if count > maximum { throw Unwinding(.invalid("is \(what()), more than V8 holds (\(maximum))")) }
     }
 
     // MARK: - Values
@@ -126,30 +159,43 @@ private struct Writer {
             try reserve(for: string)
             writeString(string)
         case .array(let elements):
-            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            if depth >= depthLimit { try checkDepth(depth) }
             try writeArray(elements, depth: depth + 1)
         case .object(let object):
-            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            if depth >= depthLimit { try checkDepth(depth) }
             try writeObject(object, depth: depth + 1)
         case .function(let function): try writeFunction(function)
         case .bigInt(let bigInt):
             bytes.append(Tag.bigInt)
-            writeBigInt(bigInt)
+            try writeBigInt(bigInt)
         case .date(let date):
             bytes.append(Tag.date)
             writeDouble(date.millisecondsSince1970)
         case .bytes(let binary): try writeBytes(binary)
         case .regExp(let regExp): try writeRegExp(regExp)
         case .map(let map):
-            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            if depth >= depthLimit { try checkDepth(depth) }
             try writeMap(map, depth: depth + 1)
         case .set(let elements):
-            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            if depth >= depthLimit { try checkDepth(depth) }
             try writeSet(elements, depth: depth + 1)
         case .error(let error):
-            guard depth < maxDepth else { throw Unwinding(.tooDeep(limit: maxDepth)) }
+            if depth >= depthLimit { try checkDepth(depth) }
             try writeError(error, depth: depth + 1)
         }
+    }
+
+    /// At the depth limit: the first time, asks the stack how many more levels it holds from
+    /// here (the levels above took their share already); then refuses to go deeper.
+    @inline(never)
+    mutating func checkDepth(_ depth: Int) throws(Unwinding) {
+        if !hasAskedTheStack {
+            hasAskedTheStack = true
+            let levels = ConversionLimits.levelsOnThisThread(bytesPerLevel: V8ValueWriter.stackBytesPerLevel)
+            depthLimit = depth.addingReportingOverflow(levels).overflow ? maxDepth : min(maxDepth, depth + levels)
+            if depth < depthLimit { return }
+        }
+        throw Unwinding(.tooDeep(limit: depthLimit))
     }
 
     /// An integral number in Int32's range as `I` and a zigzag varint, as V8 writes a small
@@ -172,6 +218,7 @@ private struct Writer {
 
     /// Dense: the length, every element, no other property, and the length again.
     mutating func writeArray(_ elements: [JSValue], depth: Int) throws(Unwinding) {
+        try check(elements.count, atMost: V8Maxima.arrayLength, "an array of \(elements.count) elements")
         bytes.append(Tag.beginDenseArray)
         writeCount(elements.count)
         for index in elements.indices {
@@ -187,6 +234,7 @@ private struct Writer {
     }
 
     mutating func writeObject(_ object: JSObject, depth: Int) throws(Unwinding) {
+        try check(object.count, atMost: V8Maxima.propertyCount, "an object of \(object.count) properties")
         bytes.append(Tag.beginObject)
         for (key, value) in object.storage {
             try reserve(for: key)
@@ -202,6 +250,7 @@ private struct Writer {
     }
 
     mutating func writeMap(_ map: JSMap, depth: Int) throws(Unwinding) {
+        try check(map.count, atMost: V8Maxima.collectionCount, "a Map of \(map.count) entries")
         bytes.append(Tag.beginMap)
         for (index, entry) in map.entries.enumerated() {
             do {
@@ -220,6 +269,7 @@ private struct Writer {
     }
 
     mutating func writeSet(_ elements: [JSValue], depth: Int) throws(Unwinding) {
+        try check(elements.count, atMost: V8Maxima.collectionCount, "a Set of \(elements.count) elements")
         bytes.append(Tag.beginSet)
         for index in elements.indices {
             do {
@@ -272,8 +322,17 @@ private struct Writer {
     }
 
     /// The sign and the byte length in one varint, then the magnitude, least significant first.
-    mutating func writeBigInt(_ bigInt: JSBigInt) {
-        writeVarint(UInt32(bigInt.words.count * 8) << 1 | (bigInt.isNegative ? 1 : 0))
+    /// V8 aborts the process when it reads a BigInt longer than it allows, so a longer one is
+    /// refused here.
+    mutating func writeBigInt(_ bigInt: JSBigInt) throws(Unwinding) {
+        let words = bigInt.words.count
+        if words > V8Maxima.bigIntWords {
+            let bits = words * 64 - bigInt.words[words - 1].leadingZeroBitCount
+            throw Unwinding(
+                .invalid("is a BigInt of \(bits) bits, more than V8 holds (\(V8Maxima.bigIntWords * 64) bits, 2^30)"))
+        }
+        // At most 2^27 bytes: the length and the sign fit in 32 bits.
+        writeVarint(UInt32(words * 8) << 1 | (bigInt.isNegative ? 1 : 0))
         for word in bigInt.words {
             withUnsafeBytes(of: word.littleEndian) { bytes.append(contentsOf: $0) }
         }
@@ -283,6 +342,7 @@ private struct Writer {
     /// flags after its own buffer.
     mutating func writeBytes(_ binary: JSBytes) throws(Unwinding) {
         try reserve(binary.data.count)
+        try check(binary.data.count, atMost: V8Maxima.byteLength, "binary data of \(binary.data.count) bytes")
         bytes.append(Tag.arrayBuffer)
         writeCount(binary.data.count)
         bytes.append(contentsOf: binary.data)
@@ -359,6 +419,7 @@ private struct Writer {
             if byte & 0xC0 != 0x80 { units += 1 }
             if byte >= 0xF0 { units += 1 }
         }
+        // At most 2^30 bytes: `reserve(for:)` refused longer strings.
         let byteLength = UInt32(units * 2)
         if (bytes.count + 1 + Self.varintSize(byteLength)) & 1 == 1 { bytes.append(Tag.padding) }
         bytes.append(Tag.twoByteString)
@@ -401,11 +462,22 @@ private struct Writer {
     static let shortString = 256
 
     /// Refuses a long string that would take the encoding past `maxBytes`: it takes at least
-    /// half a byte per byte of UTF-8 (two UTF-8 bytes for one Latin-1 byte).
+    /// half a byte per byte of UTF-8 (two UTF-8 bytes for one Latin-1 byte). Refuses one longer
+    /// than V8's longest too, which would otherwise overflow the format's 32-bit lengths.
     @inline(__always)
     private func reserve(for string: String) throws(Unwinding) {
         let count = string.utf8.count
-        if count >= Self.shortString { try reserve(count / 2) }
+        if count >= Self.shortString {
+            try reserve(count / 2)
+            // Never more UTF-16 code units than UTF-8 bytes: most strings need no count.
+            if count > V8Maxima.stringLength { try checkLength(of: string) }
+        }
+    }
+
+    @inline(never)
+    private func checkLength(of string: String) throws(Unwinding) {
+        let units = string.utf16.count
+        try check(units, atMost: V8Maxima.stringLength, "a string of \(units) UTF-16 code units")
     }
 
     /// Refuses what would take the encoding past `maxBytes` with `count` more bytes.

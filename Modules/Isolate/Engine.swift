@@ -669,8 +669,9 @@ final class Engine: @unchecked Sendable {
                     result.length >= V8ValueReader.sharedBytesMinimum
                     ? { SerializedBuffer(cv8_take_buffer(self.isolate)) } : nil
                 return try V8ValueReader.decode(
-                    UnsafeRawBufferPointer(start: result.data, count: result.length), limits: config.conversionLimits,
-                    hostObject: heldFunction, adoptBytes: adopt)
+                    UnsafeRawBufferPointer(start: result.data, count: result.length),
+                    limits: config.conversionLimits.forReadingOnThisThread, hostObject: heldFunction,
+                    adoptBytes: adopt)
             } catch {
                 throw RuntimeError.conversion(error.description)
             }
@@ -814,7 +815,7 @@ final class Engine: @unchecked Sendable {
     fileprivate func console(_ level: Int32, _ data: UnsafePointer<UInt8>?, _ length: Int) {
         guard
             let arguments = try? V8ValueReader.decode(
-                UnsafeRawBufferPointer(start: data, count: length), limits: displayLimits
+                UnsafeRawBufferPointer(start: data, count: length), limits: displayLimits.forReadingOnThisThread
             ).arrayValue,
             ConsoleLevel.allCases.indices.contains(Int(level))
         else { return }
@@ -861,16 +862,21 @@ struct IsolateHandle: @unchecked Sendable {
 extension JavaScriptError {
     /// The error described by the shim's error record (see Modules/Platform/CV8/errors.cc).
     /// The thrown value (when not an Error) is read within `limits`; the record, made of the
-    /// error's strings, is not.
+    /// error's strings, is not. Both go no deeper than the stack of the calling thread holds.
     init(record result: cv8_result, limits: ConversionLimits = .default) {
         let record =
-            (try? V8ValueReader.decode(UnsafeRawBufferPointer(start: result.data, count: result.length))) ?? .undefined
+            (try? V8ValueReader.decode(
+                UnsafeRawBufferPointer(start: result.data, count: result.length),
+                limits: ConversionLimits(maxDepth: V8ValueReader.defaultMaxDepth, maxBytes: .max).forReadingOnThisThread
+            ))
+            ?? .undefined
         let isError = record["isError"]?.boolValue ?? false
         let frames = record["frames"]?.arrayValue?.compactMap(StackFrame.init(record:)) ?? []
         var thrownValue: JSValue?
         if !isError, let thrown = result.thrown {
             thrownValue = try? V8ValueReader.decode(
-                UnsafeRawBufferPointer(start: thrown, count: result.thrown_length), limits: limits)
+                UnsafeRawBufferPointer(start: thrown, count: result.thrown_length),
+                limits: limits.forReadingOnThisThread)
         }
         self.init(
             name: isError ? record["name"]?.stringValue : nil,

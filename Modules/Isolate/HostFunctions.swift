@@ -246,8 +246,9 @@ extension Engine {
         } else {
             do {
                 let decoded = try V8ValueReader.decode(
-                    UnsafeRawBufferPointer(start: data, count: length), limits: config.conversionLimits,
-                    isArgumentList: true, hostObject: heldFunction)
+                    UnsafeRawBufferPointer(start: data, count: length),
+                    limits: config.conversionLimits.forReadingOnThisThread, isArgumentList: true,
+                    hostObject: heldFunction)
                 arguments = HostArguments(decoded.arrayValue ?? [])
             } catch {
                 return reply(RuntimeError.conversion(error.description), name: "TypeError")

@@ -44,7 +44,10 @@ public struct RuntimeConfig: Sendable {
     /// How deep and how large a value may be when it crosses between JavaScript and Swift:
     /// results, arguments of function calls and of host functions, and values bound into
     /// JavaScript. A value past a limit is refused whole with ``RuntimeError/conversion(_:)``,
-    /// and the runtime stays usable. By default 100 levels and 64 MiB.
+    /// and the runtime stays usable. By default 100 levels and 64 MiB. Whatever `maxDepth` is,
+    /// a value is never nested deeper than the runtime thread's stack holds (see
+    /// ``/JSRunConvert/ConversionLimits/maxDepth``); typed bindings and `bindObject` encode
+    /// their values with this `maxDepth` too.
     public var conversionLimits: ConversionLimits
 
     /// The most timers (`setTimeout`, `setInterval`) pending at once, each counting one plus

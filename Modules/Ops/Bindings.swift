@@ -52,7 +52,8 @@ extension Runtime {
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) throws -> Result
     ) throws {
-        try installHostFunction(at: Self.path(of: name), typed(function), requires: permission)
+        try installHostFunction(
+            at: Self.path(of: name), typed(function, maxDepth: config.conversionLimits.maxDepth), requires: permission)
     }
 
     /// Binds a typed function that returns nothing (`undefined` in JavaScript), synchronous.
@@ -74,7 +75,8 @@ extension Runtime {
         _ name: String, permission: Permission? = nil,
         _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
     ) throws {
-        try installHostFunction(at: Self.path(of: name), typed(function), requires: permission)
+        try installHostFunction(
+            at: Self.path(of: name), typed(function, maxDepth: config.conversionLimits.maxDepth), requires: permission)
     }
 
     /// The property path a name stands for: its parts between dots.
@@ -88,24 +90,25 @@ extension Runtime {
     }
 }
 
-/// A typed synchronous function as a host function: arguments decoded, result encoded.
+/// A typed synchronous function as a host function: arguments decoded, result encoded no
+/// deeper than `maxDepth` (the runtime's limit).
 @inlinable
 func typed<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
-    _ function: @escaping @Sendable (repeat each Argument) throws -> Result
+    _ function: @escaping @Sendable (repeat each Argument) throws -> Result, maxDepth: Int
 ) -> HostFunction {
     .syncInPlace { values in
         var arguments = Arguments(values)
-        return try encodeResult(function(repeat try arguments.next((each Argument).self)))
+        return try encodeResult(function(repeat try arguments.next((each Argument).self)), maxDepth: maxDepth)
     }
 }
 
 /// A typed asynchronous function as a host function.
 func typed<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
-    _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
+    _ function: @escaping @Sendable (repeat each Argument) async throws -> Result, maxDepth: Int
 ) -> HostFunction {
     .async { values in
         var arguments = Arguments(HostArguments(values))
-        return try encodeResult(await function(repeat try arguments.next((each Argument).self)))
+        return try encodeResult(await function(repeat try arguments.next((each Argument).self)), maxDepth: maxDepth)
     }
 }
 
@@ -150,9 +153,10 @@ struct Arguments {
     }
 }
 
-/// A result as a JavaScript value: common scalars directly, the rest through JSValueEncoder.
+/// A result as a JavaScript value: common scalars directly, the rest through JSValueEncoder,
+/// no deeper than `maxDepth`.
 @inlinable
-func encodeResult<R: Encodable>(_ result: R) throws -> JSValue {
+func encodeResult<R: Encodable>(_ result: R, maxDepth: Int) throws -> JSValue {
     // The common scalars by their metadata first, without dynamic casts.
     if R.self == Double.self { return .number(unsafeBitCast(result, to: Double.self)) }
     if R.self == String.self { return .string(unsafeBitCast(result, to: String.self)) }
@@ -179,8 +183,16 @@ func encodeResult<R: Encodable>(_ result: R) throws -> JSValue {
     case let string as String: .string(string)
     case let bool as Bool: .bool(bool)
     case let value as JSValue: value
-    default: try JSValueEncoder().encode(result)
+    default: try encoder(maxDepth: maxDepth).encode(result)
     }
+}
+
+/// A JSValueEncoder with the default rules and `maxDepth`.
+@usableFromInline
+func encoder(maxDepth: Int) -> JSValueEncoder {
+    var encoder = JSValueEncoder()
+    encoder.maxDepth = maxDepth
+    return encoder
 }
 
 /// An argument that does not decode into the bound function's parameter type. JavaScript sees

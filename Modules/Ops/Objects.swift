@@ -24,14 +24,15 @@ extension Runtime {
         try installValue(value, at: Self.path(of: name))
     }
 
-    /// Binds an `Encodable` value at `name`, through ``/JSRunConvert/JSValueEncoder``.
+    /// Binds an `Encodable` value at `name`, through ``/JSRunConvert/JSValueEncoder`` with the
+    /// runtime's `conversionLimits.maxDepth`.
     public func bindObject<T: Encodable>(_ name: String, _ value: T) throws {
-        try installValue(JSValueEncoder().encode(value), at: Self.path(of: name))
+        try installValue(encoder(maxDepth: config.conversionLimits.maxDepth).encode(value), at: Self.path(of: name))
     }
 
     /// Binds an object built in Swift, with values, functions and nested objects.
     public func bindObject(_ name: String, _ build: (inout ObjectBuilder) throws -> Void) throws {
-        var builder = ObjectBuilder()
+        var builder = ObjectBuilder(maxDepth: config.conversionLimits.maxDepth)
         try build(&builder)
         let path = try Self.path(of: name)
         try installValue(.object([:]), at: path)
@@ -63,16 +64,20 @@ public struct ObjectBuilder {
     }
 
     @usableFromInline var members: [(String, Member)] = []
+    /// The runtime's `conversionLimits.maxDepth`, for the values and results encoded.
+    @usableFromInline let maxDepth: Int
+
+    init(maxDepth: Int) { self.maxDepth = maxDepth }
 
     /// Adds a value: a ``/JSRunConvert/JSValue`` as it is, any other `Encodable` through
-    /// ``/JSRunConvert/JSValueEncoder``.
+    /// ``/JSRunConvert/JSValueEncoder`` with the runtime's `conversionLimits.maxDepth`.
     public mutating func value<T: Encodable>(_ key: String, _ value: T) throws {
-        members.append((key, .value(try JSValueEncoder().encode(value))))
+        members.append((key, .value(try encoder(maxDepth: maxDepth).encode(value))))
     }
 
     /// Adds a nested object.
     public mutating func object(_ key: String, _ build: (inout ObjectBuilder) throws -> Void) rethrows {
-        var nested = ObjectBuilder()
+        var nested = ObjectBuilder(maxDepth: maxDepth)
         try build(&nested)
         members.append((key, .object(nested)))
     }
@@ -94,13 +99,13 @@ public struct ObjectBuilder {
     public mutating func function<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ key: String, _ function: @escaping @Sendable (repeat each Argument) throws -> Result
     ) {
-        members.append((key, .function(typed(function))))
+        members.append((key, .function(typed(function, maxDepth: maxDepth))))
     }
 
     /// Adds a typed function, asynchronous.
     public mutating func function<each Argument: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ key: String, _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
     ) {
-        members.append((key, .function(typed(function))))
+        members.append((key, .function(typed(function, maxDepth: maxDepth))))
     }
 }

@@ -65,7 +65,7 @@ struct ValueDumpTests {
         #expect(run.status == 1 && run.stdout.isEmpty)
         #expect(run.stderr.hasPrefix("ValueDump: malformed V8 serialization data"), "\(run.stderr)")
         let usage = try ValueDump.run([])
-        #expect(usage.status == 2 && usage.stderr == "usage: ValueDump FILE | ValueDump --write FILE\n")
+        #expect(usage.status == 2 && usage.stderr == "usage: ValueDump [--max-depth N] FILE | ValueDump --write FILE\n")
     }
 }
 
