@@ -2,11 +2,12 @@
 # Prints JSRun's benchmark figures beside the reference Python library jsrun 0.3.0 and
 # mini-racer as a markdown table (`make bench-compare`).
 #
-# Run from anywhere: bash Benchmarks/compare.sh [--quick] [--only-modules | --only-host]
+# Run from anywhere: bash Benchmarks/compare.sh [--quick] [--only-modules | --only-host | --only-lifecycle]
 # It sets up the peers' venv (peers/setup.sh), runs the Swift Figures executable in release
 # mode, runs peers/peers.py in the venv, and joins both with compare.py. --only-modules
 # measures the module graph's figures alone (JSRun and the reference; mini-racer has no modules);
-# --only-host the host-call figures alone, (i) to (k).
+# --only-host the host-call figures alone, (i) to (k); --only-lifecycle a runtime's life alone,
+# (c) and (e): create + eval + close (with its best run), and memory.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,8 +26,12 @@ for argument in "$@"; do
         figures_only=(--only-host)
         peers_only=(--only host_call_double,host_call_typed,host_call_async)
         ;;
+    --only-lifecycle)
+        figures_only=(--only-lifecycle)
+        peers_only=(--only lifecycle,memory)
+        ;;
     *)
-        echo "usage: compare.sh [--quick] [--only-modules | --only-host]" >&2
+        echo "usage: compare.sh [--quick] [--only-modules | --only-host | --only-lifecycle]" >&2
         exit 2
         ;;
     esac

@@ -226,6 +226,13 @@ final class Engine: @unchecked Sendable {
         control.withLock { $0.isolate = nil }
         cv8_isolate_dispose(isolate)
         isolate = nil
+        // What this thread allocated for the runtime's life is freed here, by this thread, with
+        // the isolate's memory. Freed later by the thread that drops the engine, one small block
+        // left in this thread's malloc arena keeps the arena from giving back the isolate's
+        // memory below it (16 closed runtimes held 2.8 MB more for two bindings each).
+        host = HostState()
+        argumentBuffer = []
+        replies.bytes = []
         finished.succeed(())
     }
 

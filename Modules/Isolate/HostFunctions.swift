@@ -177,12 +177,19 @@ extension Engine {
     /// with an id that no op has is a TypeError, before any op is registered too (not a
     /// ReferenceError for a missing global).
     func installOpDispatchers() throws {
-        try install(HostBinding(opDispatcherIsAsync: false), at: ["__host_op_sync__"])
-        try install(HostBinding(opDispatcherIsAsync: true), at: ["__host_op_async__"])
+        try install(Self.syncOpDispatcher, at: ["__host_op_sync__"], keeping: false)
+        try install(Self.asyncOpDispatcher, at: ["__host_op_async__"], keeping: false)
     }
 
-    fileprivate func install(_ binding: HostBinding, at path: [String]) throws {
-        host.bindings.append(binding)
+    /// The dispatchers of ops, the same for every runtime (they hold nothing of one): made once,
+    /// so a runtime's creation allocates nothing for them.
+    private static let syncOpDispatcher = HostBinding(opDispatcherIsAsync: false)
+    private static let asyncOpDispatcher = HostBinding(opDispatcherIsAsync: true)
+
+    /// Installs `binding` at `path`; `keeping` it alive for the runtime's life (a static one
+    /// lives anyway).
+    fileprivate func install(_ binding: HostBinding, at path: [String], keeping: Bool = true) throws {
+        if keeping { host.bindings.append(binding) }
         let address = Unmanaged.passUnretained(binding).toOpaque()
         try check(
             withPath(path) { names, lengths in

@@ -67,6 +67,21 @@ import Testing
         }
     }
 
+    /// The first runtime of a process compiles the guards, and the later ones take its code
+    /// (guards.cc): they are refused in each.
+    @Test func theGuardsHoldInEveryRuntimeOfAProcess() async {
+        await #expect(processExitsWith: .success) {
+            await inChildProcess {
+                for _ in 0..<3 {
+                    try refusedWithARangeError(
+                        0, "new Array(2 ** 32 - 1).fill(0)", saying: "fill of 4294967295 elements")
+                    try refusedWithARangeError(
+                        16, "'a'.repeat(2 ** 27).split('')", saying: "split into 134217728 parts")
+                }
+            }
+        }
+    }
+
     /// ArrayBuffer contents live outside the JavaScript heap: with a heap limit, they may take as
     /// much again, no more. Past it, a RangeError, and the host's memory stays bounded.
     @Test func arrayBuffersPastTheirBudget() async {

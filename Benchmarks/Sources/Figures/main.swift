@@ -136,6 +136,26 @@ if CommandLine.arguments.contains("--only-host") {
 // Memory first, while the process is fresh.
 let memory = try Workloads.idleMemory(idle: quick ? .seconds(1) : .seconds(2))
 
+// `--only-lifecycle`: a runtime's life alone, (c) and (e): create + eval + close (the median
+// batch, as below, and the best single run of 200), and memory. For A/B runs of two builds.
+if CommandLine.arguments.contains("--only-lifecycle") {
+    _ = try medianSeconds(batches: 2, perBatch: 5) { try Workloads.createEvalClose() }  // warm-up
+    var samples: [Double] = []
+    let lifecycle = try medianSeconds(batches: 20, perBatch: 10 / (quick ? 2 : 1)) {
+        let start = ContinuousClock.now
+        try Workloads.createEvalClose()
+        samples.append(start.duration(to: .now) / .milliseconds(1))
+    }
+    try printFigures([
+        "create_eval_close_ms": lifecycle * 1e3,
+        "create_eval_close_best_ms": samples.min() ?? 0,
+        "idle_rss_mb_per_runtime": memory.perRuntimeMB,
+        "rss_returned_after_close_mb": memory.returnedAfterCloseMB,
+        "idle_cpu_percent": memory.idleCPUPercent,
+    ])
+    exit(0)
+}
+
 let runtime = try Runtime()
 _ = try medianSeconds(batches: 3, perBatch: 1000) { _ = try Workloads.evalRoundTrip(runtime) }  // warm-up
 let roundTrip = try medianSeconds(batches: 20, perBatch: 20_000 / scale / 10) {

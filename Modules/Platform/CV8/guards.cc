@@ -15,6 +15,8 @@
 //   error"): `'a'.repeat(2 ** 27).split('')`. Such a split is refused.
 #include "internal.h"
 
+#include <mutex>
+
 namespace {
 
 const char kGuardsSource[] = R"JS((function () {
@@ -65,20 +67,75 @@ const char kGuardsSource[] = R"JS((function () {
       return apply(split, text, [by, most]);
     },
   };
-  for (const [holder, name] of [[Array.prototype, 'fill'], [String.prototype, 'split']]) {
-    Object.defineProperty(holder, name, { value: guarded[name], writable: true, enumerable: false, configurable: true });
-  }
+  // No loop and no helper: a function that the install calls is compiled in every isolate.
+  const property = { writable: true, enumerable: false, configurable: true };
+  Object.defineProperty(Array.prototype, 'fill', { ...property, value: guarded.fill });
+  Object.defineProperty(String.prototype, 'split', { ...property, value: guarded.split });
 }))JS";
+
+// The guards' compiled code, made by the first isolate that compiles them and used by every
+// later one: compiling the script was most of what the guards cost a new runtime (0.2 ms of
+// about 2). The source is this file's constant, so V8's own check of the code (its version, its
+// flags, the source's length) is all the check it needs. Never destroyed: runtime threads may
+// still start while the process exits (as modules.cc's cache).
+class GuardsCode {
+  public:
+    std::shared_ptr<const std::string> get() {
+        std::lock_guard<std::mutex> guard(lock_);
+        return code_;
+    }
+
+    void set(std::shared_ptr<const std::string> code) {
+        std::lock_guard<std::mutex> guard(lock_);
+        code_ = std::move(code);
+    }
+
+  private:
+    std::mutex lock_;
+    std::shared_ptr<const std::string> code_;
+};
+
+GuardsCode &guards_code() {
+    static GuardsCode *shared = new GuardsCode();
+    return *shared;
+}
+
+// The guards' script, from the shared code when there is, else compiled (and its code shared
+// from then on). The functions the script makes are compiled when they are first called.
+v8::MaybeLocal<v8::Script> compile_guards(v8::Isolate *isolate, v8::Local<v8::Context> context) {
+    v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "jsrun:guards"));
+    v8::Local<v8::String> text = v8::String::NewFromUtf8Literal(isolate, kGuardsSource);
+    if (std::shared_ptr<const std::string> code = guards_code().get()) {
+        // `code` outlives the Source, which holds the bytes without owning them.
+        v8::ScriptCompiler::Source source(text, origin,
+                                          new v8::ScriptCompiler::CachedData(
+                                              reinterpret_cast<const uint8_t *>(code->data()),
+                                              static_cast<int>(code->size())));
+        v8::MaybeLocal<v8::Script> script =
+            v8::ScriptCompiler::Compile(context, &source, v8::ScriptCompiler::kConsumeCodeCache);
+        // V8 compiled the source instead (it cannot reject code of its own process, but then the
+        // next isolate makes the code anew).
+        if (source.GetCachedData()->rejected) guards_code().set(nullptr);
+        return script;
+    }
+    v8::ScriptCompiler::Source source(text, origin);
+    v8::Local<v8::Script> script;
+    if (!v8::ScriptCompiler::Compile(context, &source).ToLocal(&script)) return {};
+    std::unique_ptr<v8::ScriptCompiler::CachedData> made(
+        v8::ScriptCompiler::CreateCodeCache(script->GetUnboundScript()));
+    if (made)
+        guards_code().set(std::make_shared<const std::string>(reinterpret_cast<const char *>(made->data),
+                                                              static_cast<size_t>(made->length)));
+    return script;
+}
 
 }  // namespace
 
 bool cv8::install_guards(cv8_isolate *state, v8::Local<v8::Context> context) {
     v8::Isolate *isolate = state->isolate;
-    v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "jsrun:guards"));
-    v8::Local<v8::String> source = v8::String::NewFromUtf8Literal(isolate, kGuardsSource);
     v8::Local<v8::Script> script;
     v8::Local<v8::Value> install;
-    return v8::Script::Compile(context, source, &origin).ToLocal(&script) && script->Run(context).ToLocal(&install) &&
+    return compile_guards(isolate, context).ToLocal(&script) && script->Run(context).ToLocal(&install) &&
            install->IsFunction() &&
            !install.As<v8::Function>()->Call(context, v8::Undefined(isolate), 0, nullptr).IsEmpty();
 }
