@@ -25,7 +25,8 @@ extension Runtime {
     }
 
     /// Binds an `Encodable` value at `name`, through ``/JSRunConvert/JSValueEncoder`` with the
-    /// runtime's `conversionLimits.maxDepth`.
+    /// runtime's `conversionLimits.maxDepth`: a value nested deeper (or one that contains
+    /// itself) is the encoder's `EncodingError`.
     public func bindObject<T: Encodable>(_ name: String, _ value: T) throws {
         try installValue(encoder(maxDepth: config.conversionLimits.maxDepth).encode(value), at: Self.path(of: name))
     }

@@ -211,7 +211,9 @@ import Testing
         let identity = try #require(try runtime.eval("(x) => 0").function)
         #expect(try identity.call([[1]]) == 0)
         #expect(throws: RuntimeError.self) { try identity.call([[[1]]]) }
-        #expect(throws: RuntimeError.self) { try runtime.bindObject("deep", [[[1]]]) }
+        // An `Encodable` value is refused by the encoder, at the runtime's maxDepth.
+        #expect(throws: EncodingError.self) { try runtime.bindObject("deep", [[[1]]]) }
+        #expect(throws: RuntimeError.self) { try runtime.bindObject("deep", [[[1]]] as JSValue) }
         try runtime.bind("take") { (_: JSValue) in 1 }
         #expect(throws: (any Error).self) { try runtime.eval("take([[[1]]])") }
     }
