@@ -46,6 +46,8 @@ public enum V8Platform {
     /// V8 reads its flags once, when it initialises, so this must be called before the first
     /// runtime is created. Calls add up: later flags override earlier ones. V8 prints an error
     /// on standard error for a flag it does not know, and ignores the rest of that string.
+    /// JSRun's own default, `--no-verify-snapshot-checksum` (see the module's overview), comes
+    /// before them, so `--verify-snapshot-checksum` overrides it.
     ///
     /// A `--stack-size` (also spelt `--stack_size`, `-stack-size`, with its value after `=` or
     /// as the next word) must be a whole number of KiB from 1 to ``maximumStackSize``: a

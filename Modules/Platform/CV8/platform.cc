@@ -131,11 +131,32 @@ void cv8::unwatch_tasks(v8::Isolate *isolate) {
     all.table.erase(isolate);
 }
 
+namespace {
+
+// The shim's defaults, set before the embedder's flags so that theirs override them.
+//
+// V8 10.2 checks the whole startup snapshot's checksum (adler32 over the blob) in every
+// Isolate::New: 1.7 million of a runtime's create + eval + close's 10 million instructions, for
+// a blob that is libnode's own read-only data. Later V8 versions check it only in debug builds
+// (flag-definitions.h: verify_snapshot_checksum, DEBUG_BOOL). `--verify-snapshot-checksum`
+// turns it back on.
+void set_defaults() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        static const char kDefaults[] = "--no-verify-snapshot-checksum";
+        v8::V8::SetFlagsFromString(kDefaults, sizeof(kDefaults) - 1);
+    });
+}
+
+}  // namespace
+
 void cv8_platform_set_flags(const char *flags, size_t length) {
+    set_defaults();
     v8::V8::SetFlagsFromString(flags, length);
 }
 
 void cv8_platform_initialize(void) {
+    set_defaults();
     // JSON modules (`import data from "./x.json" assert { type: "json" }`) need import
     // assertions, which V8 10.2 ships behind this flag; Node 18 sets it as well.
     static const char kModuleFlags[] = "--harmony-import-assertions";

@@ -21,7 +21,8 @@ extern "C" {
 // MARK: - Platform (platform.cc)
 
 /// Sets V8 command-line flags (e.g. "--expose-gc --max-lazy"). Only meaningful before
-/// `cv8_platform_initialize`; the caller enforces that order.
+/// `cv8_platform_initialize`; the caller enforces that order. The shim's own defaults
+/// (`--no-verify-snapshot-checksum`) come first, so these override them.
 void cv8_platform_set_flags(const char *flags, size_t length);
 
 /// Initialises V8 and its platform. Must be called exactly once per process, before any
