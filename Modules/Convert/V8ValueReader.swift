@@ -408,9 +408,9 @@ package struct V8ValueReader: ~Copyable {
         _ = try readVarint()  // the length again
         // `length` is past every index read, which is below it.
         try addHoles(array.length - array.elements.count, to: &array)
-        // Every slot is taken by now; this only keeps the counts right if one was not.
-        holes -= array.chargedSlots
-        promisedSlots -= array.promisedSlots
+        // Every append took a counted or a kept slot while there was one, and the array now
+        // holds `length`: none is left to give back.
+        assert(array.chargedSlots == 0 && array.promisedSlots == 0, "a sparse array left slots counted")
         let value = JSValue.array(array.elements)
         objects[id] = value
         return value
