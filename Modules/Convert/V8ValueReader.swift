@@ -758,12 +758,7 @@ package struct V8ValueReader: ~Copyable {
         let length = try readLength()
         let start = position
         position += length
-        let latin1 = UnsafeRawBufferPointer(rebasing: bytes[start..<start + length])
-        // ASCII is UTF-8 already; only bytes >= 0x80 need two UTF-8 bytes each.
-        if !latin1.contains(where: { $0 >= 0x80 }) {
-            return String(decoding: latin1, as: UTF8.self)
-        }
-        return String(decoding: latin1.lazy.map { UInt16($0) }, as: UTF16.self)
+        return V8Text.string(latin1: UnsafeRawBufferPointer(rebasing: bytes[start..<start + length]))
     }
 
     /// UTF-16 text, little-endian. Lone surrogates become U+FFFD, since `String` holds only
@@ -773,11 +768,7 @@ package struct V8ValueReader: ~Copyable {
         guard length % 2 == 0 else { throw Unwinding.malformed("a two-byte string has an odd byte length") }
         let start = position
         position += length
-        let data = bytes
-        let units = (0..<length / 2).lazy.map { index in
-            UInt16(littleEndian: data.loadUnaligned(fromByteOffset: start + 2 * index, as: UInt16.self))
-        }
-        return String(decoding: units, as: UTF16.self)
+        return V8Text.string(utf16LittleEndian: UnsafeRawBufferPointer(rebasing: bytes[start..<start + length]))
     }
 
     /// A string, where only a string may be (a message, a stack, a pattern, a boxed string).

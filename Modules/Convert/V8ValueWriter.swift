@@ -369,8 +369,8 @@ private struct Writer {
     // MARK: - Strings
 
     /// Latin-1 (`"`) when every UTF-16 unit fits in a byte, as V8 writes its one-byte strings;
-    /// UTF-16 (`c`) otherwise. Both are computed from the string's UTF-8 in one scan, without
-    /// an intermediate array.
+    /// UTF-16 (`c`) otherwise. Both are computed from the string's UTF-8 without an
+    /// intermediate array (see `V8Text`).
     mutating func writeString(_ string: String) {
         // A native string lends its UTF-8 as it is; `withUTF8` is mutating, and a copy of the
         // string to call it on costs a retain and a release.
@@ -382,78 +382,28 @@ private struct Writer {
     }
 
     private mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
-        // In UTF-8, U+0080...U+00FF start with 0xC2 or 0xC3; any higher lead byte needs UTF-16.
-        var latin1Pairs = 0
-        for byte in utf8 where byte >= 0xC2 {
-            guard byte <= 0xC3 else { return writeTwoByteString(utf8: utf8) }
-            latin1Pairs += 1
-        }
-        bytes.append(Tag.oneByteString)
-        writeCount(utf8.count - latin1Pairs)
-        // ASCII is Latin-1 already.
-        guard latin1Pairs > 0 else { return bytes.append(contentsOf: utf8) }
-        fill(utf8.count - latin1Pairs) { out in
-            var written = 0
-            var index = 0
-            while index < utf8.count {
-                let byte = utf8[index]
-                if byte < 0x80 {
-                    out[written] = byte
-                    index += 1
-                } else {
-                    out[written] = (byte << 6) | (utf8[index + 1] & 0x3F)
-                    index += 2
-                }
-                written += 1
-            }
+        switch V8Text.width(utf8: utf8) {
+        case .latin1(let count):
+            bytes.append(Tag.oneByteString)
+            writeCount(count)
+            // ASCII is Latin-1 already.
+            if count == utf8.count { return bytes.append(contentsOf: utf8) }
+            fill(count) { out in V8Text.writeLatin1(utf8: utf8, into: out) }
+        case .utf16(let units):
+            writeTwoByteString(utf8: utf8, units: units)
         }
     }
 
     /// UTF-16, little-endian. V8 reads it wherever it is, but aligns it to an even offset from
     /// the start of the data with a padding byte; doing the same keeps the bytes identical to
     /// V8's own.
-    private mutating func writeTwoByteString(utf8: UnsafeBufferPointer<UInt8>) {
-        // One UTF-16 unit for each scalar, two for a scalar of four UTF-8 bytes (lead >= 0xF0).
-        var units = 0
-        for byte in utf8 {
-            if byte & 0xC0 != 0x80 { units += 1 }
-            if byte >= 0xF0 { units += 1 }
-        }
+    private mutating func writeTwoByteString(utf8: UnsafeBufferPointer<UInt8>, units: Int) {
         // At most 2^30 bytes: `reserve(for:)` refused longer strings.
         let byteLength = UInt32(units * 2)
         if (bytes.count + 1 + Self.varintSize(byteLength)) & 1 == 1 { bytes.append(Tag.padding) }
         bytes.append(Tag.twoByteString)
         writeVarint(byteLength)
-        fill(units * 2) { out in
-            var written = 0
-            func put(_ unit: UInt32) {
-                out[written] = UInt8(truncatingIfNeeded: unit)
-                out[written + 1] = UInt8(truncatingIfNeeded: unit >> 8)
-                written += 2
-            }
-            // `String` holds valid UTF-8, so every sequence is complete and well-formed.
-            var index = 0
-            while index < utf8.count {
-                let lead = UInt32(utf8[index])
-                if lead < 0x80 {
-                    put(lead)
-                    index += 1
-                } else if lead < 0xE0 {
-                    put((lead & 0x1F) << 6 | UInt32(utf8[index + 1] & 0x3F))
-                    index += 2
-                } else if lead < 0xF0 {
-                    put((lead & 0x0F) << 12 | UInt32(utf8[index + 1] & 0x3F) << 6 | UInt32(utf8[index + 2] & 0x3F))
-                    index += 3
-                } else {
-                    let scalar =
-                        (lead & 0x07) << 18 | UInt32(utf8[index + 1] & 0x3F) << 12
-                        | UInt32(utf8[index + 2] & 0x3F) << 6 | UInt32(utf8[index + 3] & 0x3F)
-                    put(0xD800 | (scalar - 0x1_0000) >> 10)
-                    put(0xDC00 | (scalar & 0x3FF))
-                    index += 4
-                }
-            }
-        }
+        fill(units * 2) { out in V8Text.writeUTF16LittleEndian(utf8: utf8, into: out) }
     }
 
     /// Strings shorter than this are not checked one by one: they are left to the check of the
